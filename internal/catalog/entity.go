@@ -1,0 +1,222 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/paved-dev/paved/internal/catalog/model"
+)
+
+// AmbiguousError reports a short reference that matches several entities.
+type AmbiguousError struct {
+	Ref        string
+	Candidates []string
+}
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("%q matches %d entities (%s): use the full reference, e.g. %s",
+		e.Ref, len(e.Candidates), strings.Join(e.Candidates, ", "), e.Candidates[0])
+}
+
+// Resolve finds the one entity a reference names. References may be short:
+// "payments-api" (any kind and namespace), "group:team-a" (any namespace),
+// or full: "component:default/payments-api". Matching ignores case.
+func (s *Service) Resolve(ctx context.Context, ref string) (EntitySummary, error) {
+	id, sum, err := s.resolve(ctx, ref)
+	_ = id
+	return sum, err
+}
+
+func (s *Service) resolve(ctx context.Context, ref string) (int64, EntitySummary, error) {
+	in := strings.TrimSpace(ref)
+	if in == "" {
+		return 0, EntitySummary{}, errors.New("entity reference is empty: give a name such as payments-api or component:default/payments-api")
+	}
+	kind, rest, hasKind := strings.Cut(in, ":")
+	if !hasKind {
+		kind, rest = "", in
+	}
+	ns, name, hasNS := strings.Cut(rest, "/")
+	if !hasNS {
+		ns, name = "", rest
+	}
+	conds := []string{"e.winner = 1", "e.name = ?"}
+	args := []any{name}
+	if kind != "" {
+		conds = append(conds, "e.kind = ?")
+		args = append(args, kind)
+	}
+	if ns != "" {
+		conds = append(conds, "e.namespace = ?")
+		args = append(args, ns)
+	}
+	rows, err := s.st.R.QueryContext(ctx, `SELECT `+summaryCols+`, e.id FROM catalog_entities e WHERE `+strings.Join(conds, " AND ")+` ORDER BY e.kind, e.namespace LIMIT 20`, args...)
+	if err != nil {
+		return 0, EntitySummary{}, fmt.Errorf("resolve %q: %w", ref, err)
+	}
+	defer rows.Close()
+	var found []EntitySummary
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		sm, err := scanSummary(rows, &id)
+		if err != nil {
+			return 0, EntitySummary{}, fmt.Errorf("resolve %q: %w", ref, err)
+		}
+		found = append(found, sm)
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, EntitySummary{}, fmt.Errorf("resolve %q: %w", ref, err)
+	}
+	switch len(found) {
+	case 0:
+		return 0, EntitySummary{}, &NotFoundError{Ref: ref}
+	case 1:
+		return ids[0], found[0], nil
+	}
+	// A namespace-less short ref prefers the default namespace when that alone is unambiguous.
+	if ns == "" {
+		var def []int
+		for i, f := range found {
+			if f.Namespace == model.DefaultNamespace {
+				def = append(def, i)
+			}
+		}
+		if len(def) == 1 && kind != "" {
+			return ids[def[0]], found[def[0]], nil
+		}
+	}
+	cands := make([]string, len(found))
+	for i, f := range found {
+		cands[i] = f.Ref
+	}
+	return 0, EntitySummary{}, &AmbiguousError{Ref: ref, Candidates: cands}
+}
+
+// Entity returns everything known about the entity ref names.
+func (s *Service) Entity(ctx context.Context, ref string) (EntityDetail, error) {
+	id, sum, err := s.resolve(ctx, ref)
+	if err != nil {
+		return EntityDetail{}, err
+	}
+	d := EntityDetail{EntitySummary: sum, Links: []Link{}, Annotations: map[string]string{}, Labels: map[string]string{}}
+	var body, key string
+	err = s.st.R.QueryRowContext(ctx, `SELECT ref, body, raw, source, path, line FROM catalog_entities WHERE id = ?`, id).
+		Scan(&key, &body, &d.RawYAML, &d.SourceFile.Source, &d.SourceFile.Path, &d.SourceFile.Line)
+	if err != nil {
+		return EntityDetail{}, fmt.Errorf("read entity %s: %w", sum.Ref, err)
+	}
+	if err := json.Unmarshal([]byte(body), &d.Entity); err != nil {
+		return EntityDetail{}, fmt.Errorf("decode entity %s: %w", sum.Ref, err)
+	}
+	if meta, ok := d.Entity["metadata"].(map[string]any); ok {
+		if b, err := json.Marshal(meta["links"]); err == nil {
+			_ = json.Unmarshal(b, &d.Links)
+		}
+		for k, v := range asMap(meta["annotations"]) {
+			d.Annotations[k] = fmt.Sprint(v)
+		}
+		for k, v := range asMap(meta["labels"]) {
+			d.Labels[k] = fmt.Sprint(v)
+		}
+	}
+	if d.Links == nil {
+		d.Links = []Link{}
+	}
+	d.Relations, err = s.relations(ctx, key)
+	if err != nil {
+		return EntityDetail{}, err
+	}
+	return d, nil
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// relations lists an entity's relations in both directions: those it
+// declares and the inverse of those declared about it.
+func (s *Service) relations(ctx context.Context, key string) ([]RelationView, error) {
+	rows, err := s.st.R.QueryContext(ctx, `
+		SELECT type, dst, dst_ref, 0 FROM catalog_relations WHERE src = ?
+		UNION
+		SELECT type, src, src, 1 FROM catalog_relations WHERE dst = ?`, key, key)
+	if err != nil {
+		return nil, fmt.Errorf("read relations of %s: %w", key, err)
+	}
+	type rel struct{ typ, key, display string }
+	seen := map[rel]bool{}
+	var rels []rel
+	for rows.Next() {
+		var typ, k, display string
+		var inverse bool
+		if err := rows.Scan(&typ, &k, &display, &inverse); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read relations of %s: %w", key, err)
+		}
+		if inverse {
+			typ = model.Inverse(typ)
+		}
+		r := rel{typ, k, display}
+		if seen[rel{typ, k, ""}] {
+			continue
+		}
+		seen[rel{typ, k, ""}] = true
+		rels = append(rels, r)
+	}
+	rows.Close()
+	keys := make([]string, 0, len(rels))
+	for _, r := range rels {
+		keys = append(keys, r.key)
+	}
+	sums, err := s.summaries(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RelationView, 0, len(rels))
+	for _, r := range rels {
+		v := RelationView{Type: r.typ, TargetRef: r.display}
+		if sm, ok := sums[r.key]; ok {
+			sm := sm
+			v.Target, v.TargetRef = &sm, sm.Ref
+		}
+		out = append(out, v)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return out[i].Type < out[j].Type
+		}
+		return out[i].TargetRef < out[j].TargetRef
+	})
+	return out, nil
+}
+
+// summaries looks up the winners for lower-cased refs.
+func (s *Service) summaries(ctx context.Context, keys []string) (map[string]EntitySummary, error) {
+	out := map[string]EntitySummary{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	js, _ := json.Marshal(keys)
+	rows, err := s.st.R.QueryContext(ctx, `SELECT `+summaryCols+`, e.ref FROM catalog_entities e
+		WHERE e.winner = 1 AND e.ref IN (SELECT value FROM json_each(?))`, string(js))
+	if err != nil {
+		return nil, fmt.Errorf("look up entities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		sm, err := scanSummary(rows, &key)
+		if err != nil {
+			return nil, fmt.Errorf("look up entities: %w", err)
+		}
+		out[key] = sm
+	}
+	return out, rows.Err()
+}

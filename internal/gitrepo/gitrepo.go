@@ -1,0 +1,228 @@
+// Package gitrepo owns Paved's clones of remote git repositories (catalog
+// sources, the platform repo): clone once, fetch after, read a commit's tree
+// without a working copy.
+//
+// Rules:
+//   - Clones are bare and live under a directory the caller owns; nothing
+//     outside it is written.
+//   - Credentials come from where git users keep them (ssh-agent, git
+//     credential helpers, tokens in the environment) and never appear in
+//     errors or logs: URLs are redacted before they are shown.
+//   - A failed fetch leaves the previous clone usable (offline is normal).
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+)
+
+// Repo is a bare clone of one remote.
+type Repo struct {
+	r   *git.Repository
+	url string
+}
+
+// Update makes dir a bare clone of remoteURL (cloning it the first time,
+// fetching after) and returns the commit that ref points to. An empty ref
+// means the remote's default branch as of the first clone.
+//
+// When the fetch fails but an earlier clone exists, Update returns the clone
+// and the error wrapped in ErrStale, so callers can keep serving the old
+// commit and report the failure.
+func Update(ctx context.Context, dir, remoteURL, ref string) (*Repo, plumbing.Hash, error) {
+	auth, err := authFor(remoteURL)
+	if err != nil {
+		return nil, plumbing.ZeroHash, err
+	}
+	r, err := git.PlainOpen(dir)
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		r, err = cloneBare(ctx, dir, remoteURL, ref, auth)
+		if err != nil {
+			_ = os.RemoveAll(dir)
+			return nil, plumbing.ZeroHash, err
+		}
+		repo := &Repo{r: r, url: remoteURL}
+		h, err := repo.resolve(ref)
+		return repo, h, err
+	}
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("open clone of %s at %s: %w", Redact(remoteURL), dir, err)
+	}
+	repo := &Repo{r: r, url: remoteURL}
+	ferr := fetch(ctx, r, remoteURL, auth)
+	h, rerr := repo.resolve(ref)
+	if rerr != nil {
+		return nil, plumbing.ZeroHash, errors.Join(ferr, rerr)
+	}
+	if ferr != nil {
+		return repo, h, &StaleError{Err: ferr}
+	}
+	return repo, h, nil
+}
+
+// StaleError reports that a fetch failed and the returned commit is the one
+// fetched earlier.
+type StaleError struct{ Err error }
+
+func (e *StaleError) Error() string {
+	return e.Err.Error() + " (using the last fetched commit)"
+}
+func (e *StaleError) Unwrap() error { return e.Err }
+
+func cloneBare(ctx context.Context, dir, remoteURL, ref string, auth transport.AuthMethod) (*git.Repository, error) {
+	opts := &git.CloneOptions{URL: remoteURL, Auth: auth, Tags: git.NoTags}
+	if ref != "" {
+		opts.ReferenceName = plumbing.NewBranchReferenceName(ref)
+		opts.SingleBranch = true
+	}
+	r, err := git.PlainCloneContext(ctx, dir, true, opts)
+	if err != nil && ref != "" && errors.Is(err, plumbing.ErrReferenceNotFound) {
+		// Not a branch: try a tag.
+		_ = os.RemoveAll(dir)
+		opts.ReferenceName = plumbing.NewTagReferenceName(ref)
+		r, err = git.PlainCloneContext(ctx, dir, true, opts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("clone %s: %w", Redact(remoteURL), explain(err))
+	}
+	return r, nil
+}
+
+func fetch(ctx context.Context, r *git.Repository, remoteURL string, auth transport.AuthMethod) error {
+	err := r.FetchContext(ctx, &git.FetchOptions{
+		RemoteName: "origin",
+		RemoteURL:  remoteURL,
+		Auth:       auth,
+		RefSpecs: []config.RefSpec{
+			"+refs/heads/*:refs/remotes/origin/*",
+			"+refs/tags/*:refs/tags/*",
+		},
+		Force: true,
+	})
+	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return nil
+	}
+	return fmt.Errorf("fetch %s: %w", Redact(remoteURL), explain(err))
+}
+
+// resolve finds the commit for ref: a branch (remote-tracking first, as
+// fetches update those), a tag, or a commit hash; "" is the clone's HEAD branch.
+func (rp *Repo) resolve(ref string) (plumbing.Hash, error) {
+	if ref == "" {
+		head, err := rp.r.Reference(plumbing.HEAD, false)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("read HEAD of clone of %s: %w", Redact(rp.url), err)
+		}
+		ref = head.Target().Short()
+	}
+	candidates := []plumbing.ReferenceName{
+		plumbing.NewRemoteReferenceName("origin", ref),
+		plumbing.NewBranchReferenceName(ref),
+		plumbing.NewTagReferenceName(ref),
+	}
+	for _, name := range candidates {
+		r, err := rp.r.Reference(name, true)
+		if err != nil {
+			continue
+		}
+		h := r.Hash()
+		if tag, err := rp.r.TagObject(h); err == nil { // annotated tag
+			c, err := tag.Commit()
+			if err != nil {
+				return plumbing.ZeroHash, fmt.Errorf("tag %s of %s: %w", ref, Redact(rp.url), err)
+			}
+			return c.Hash, nil
+		}
+		return h, nil
+	}
+	if plumbing.IsHash(ref) {
+		if _, err := rp.r.CommitObject(plumbing.NewHash(ref)); err == nil {
+			return plumbing.NewHash(ref), nil
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("%s has no branch, tag or commit %q: check the ref in your configuration", Redact(rp.url), ref)
+}
+
+// Snapshot returns the tree of commit as a read-only file system.
+func (rp *Repo) Snapshot(commit plumbing.Hash) (*TreeFS, error) {
+	c, err := rp.r.CommitObject(commit)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s of %s: %w", commit, Redact(rp.url), err)
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("read tree of %s in %s: %w", commit, Redact(rp.url), err)
+	}
+	return newTreeFS(rp.r, t), nil
+}
+
+// Commit returns the commit object for h.
+func (rp *Repo) Commit(h plumbing.Hash) (*object.Commit, error) { return rp.r.CommitObject(h) }
+
+// explain turns transport errors into messages that say what to do.
+func explain(err error) error {
+	switch {
+	case errors.Is(err, transport.ErrAuthenticationRequired):
+		return fmt.Errorf("%w: set PAVED_GIT_TOKEN, configure a git credential helper, or use an ssh URL with ssh-agent running", err)
+	case errors.Is(err, transport.ErrAuthorizationFailed):
+		return fmt.Errorf("%w: the credentials found were refused; check their scope", err)
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		return fmt.Errorf("%w: check the URL", err)
+	}
+	return errors.New(redactText(err.Error()))
+}
+
+var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@`)
+
+// Redact removes credentials from a URL so it can be shown.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return redactText(raw)
+	}
+	if _, hasPass := u.User.Password(); hasPass || u.Scheme == "https" || u.Scheme == "http" {
+		u.User = nil
+	}
+	return u.String()
+}
+
+func redactText(s string) string {
+	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
+		if strings.HasPrefix(m, "ssh://") {
+			return m // ssh user names are not secrets
+		}
+		i := strings.Index(m, "://")
+		return m[:i+3]
+	})
+}
+
+// IsURL reports whether target names a git remote rather than a local path:
+// scheme://... or scp-like user@host:path.
+func IsURL(target string) bool {
+	if strings.Contains(target, "://") {
+		return true
+	}
+	return scpLike.MatchString(target)
+}
+
+var scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/]`)
+
+// Open opens an existing clone without touching the network.
+func Open(dir, remoteURL string) (*Repo, error) {
+	r, err := git.PlainOpen(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open clone of %s: %w", Redact(remoteURL), err)
+	}
+	return &Repo{r: r, url: remoteURL}, nil
+}

@@ -1,0 +1,251 @@
+// Package schemacheck validates YAML files that users and platform teams
+// write (platform.yaml, later template.yaml) against JSON Schemas shipped in
+// the code, and explains each failure the way a person can act on: the file,
+// the line, the field, what is wrong and how to fix it.
+//
+// Rules: schemas are compiled once per Schema; the YAML is parsed once; no
+// network access (schemas never load remote references).
+package schemacheck
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"gopkg.in/yaml.v3"
+)
+
+// Schema is a compiled JSON Schema.
+type Schema struct {
+	s *jsonschema.Schema
+}
+
+// Compile compiles a JSON Schema document. name identifies it in errors.
+func Compile(name string, schemaJSON []byte) (*Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", name, err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(name, doc); err != nil {
+		return nil, fmt.Errorf("schema %s: %w", name, err)
+	}
+	s, err := c.Compile(name)
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", name, err)
+	}
+	return &Schema{s: s}, nil
+}
+
+// Problem is one thing wrong in a file.
+type Problem struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error lists every problem of one file.
+type Error struct {
+	File     string
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s is not valid:", e.File)
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		if p.Line > 0 {
+			fmt.Fprintf(&b, "line %d: ", p.Line)
+		}
+		if p.Field != "" {
+			b.WriteString(p.Field + ": ")
+		}
+		b.WriteString(p.Message)
+	}
+	return b.String()
+}
+
+// Decode parses data (one YAML document), validates it and, when valid,
+// decodes it into out. Every failure is an *Error naming file.
+func (s *Schema) Decode(file string, data []byte, out any) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return &Error{File: file, Problems: []Problem{{Line: yamlErrLine(err), Message: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}}
+	}
+	if len(root.Content) == 0 {
+		return &Error{File: file, Problems: []Problem{{Message: "the file is empty"}}}
+	}
+	var generic any
+	if err := root.Decode(&generic); err != nil {
+		return &Error{File: file, Problems: []Problem{{Message: err.Error()}}}
+	}
+	js, err := json.Marshal(jsonable(generic))
+	if err != nil {
+		return &Error{File: file, Problems: []Problem{{Message: "cannot be represented as JSON: " + err.Error()}}}
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	if err != nil {
+		return &Error{File: file, Problems: []Problem{{Message: err.Error()}}}
+	}
+	if err := s.s.Validate(inst); err != nil {
+		ve, ok := err.(*jsonschema.ValidationError)
+		if !ok {
+			return &Error{File: file, Problems: []Problem{{Message: err.Error()}}}
+		}
+		return &Error{File: file, Problems: explain(ve, root.Content[0])}
+	}
+	if out != nil {
+		if err := json.Unmarshal(js, out); err != nil {
+			return &Error{File: file, Problems: []Problem{{Message: err.Error()}}}
+		}
+	}
+	return nil
+}
+
+// jsonable converts yaml.v3's generic values to ones encoding/json accepts.
+func jsonable(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			t[k] = jsonable(x)
+		}
+		return t
+	case map[any]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[fmt.Sprint(k)] = jsonable(x)
+		}
+		return m
+	case []any:
+		for i, x := range t {
+			t[i] = jsonable(x)
+		}
+		return t
+	}
+	return v
+}
+
+var printer = message.NewPrinter(language.English)
+
+func explain(ve *jsonschema.ValidationError, doc *yaml.Node) []Problem {
+	var leaves []*jsonschema.ValidationError
+	var walk func(*jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			leaves = append(leaves, e)
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	seen := map[string]bool{}
+	var out []Problem
+	for _, e := range leaves {
+		p := Problem{Field: fieldPath(e.InstanceLocation), Line: lineOf(doc, e.InstanceLocation), Message: message1(e)}
+		key := p.Field + "\x00" + p.Message
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, p)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
+}
+
+func message1(e *jsonschema.ValidationError) string {
+	switch k := e.ErrorKind.(type) {
+	case *kind.Required:
+		return fmt.Sprintf("missing required field %s: add it", quoteAll(k.Missing))
+	case *kind.AdditionalProperties:
+		return fmt.Sprintf("unknown field %s: remove it or check its spelling", quoteAll(k.Properties))
+	case *kind.Type:
+		return fmt.Sprintf("is a %s, but must be a %s", k.Got, strings.Join(k.Want, " or "))
+	case *kind.Enum:
+		vals := make([]string, len(k.Want))
+		for i, w := range k.Want {
+			vals[i] = fmt.Sprint(w)
+		}
+		return fmt.Sprintf("%v is not allowed: use one of %s", k.Got, strings.Join(vals, ", "))
+	case *kind.Const:
+		return fmt.Sprintf("must be %v (found %v)", k.Want, k.Got)
+	case *kind.Pattern:
+		return fmt.Sprintf("%q does not have the expected form (%s)", k.Got, k.Want)
+	}
+	return e.ErrorKind.LocalizedString(printer)
+}
+
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = strconv.Quote(x)
+	}
+	return strings.Join(q, ", ")
+}
+
+// fieldPath renders a JSON pointer as spec.catalog.locations[0].target.
+func fieldPath(loc []string) string {
+	var b strings.Builder
+	for _, p := range loc {
+		if _, err := strconv.Atoi(p); err == nil {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// lineOf finds the line of the value at loc, or of its closest ancestor.
+func lineOf(n *yaml.Node, loc []string) int {
+	line := n.Line
+	for _, p := range loc {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == p {
+					line = n.Content[i].Line
+					next = n.Content[i+1]
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(p); err == nil && i < len(n.Content) {
+				next = n.Content[i]
+				line = next.Line
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+	}
+	return line
+}
+
+func yamlErrLine(err error) int {
+	msg := err.Error()
+	if i := strings.Index(msg, "line "); i >= 0 {
+		rest := msg[i+5:]
+		j := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+		if j > 0 {
+			n, _ := strconv.Atoi(rest[:j])
+			return n
+		}
+	}
+	return 0
+}

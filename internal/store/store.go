@@ -1,0 +1,106 @@
+// Package store owns Paved's local state: one SQLite database (modernc.org/sqlite)
+// in the user's data directory.
+//
+// Rules:
+//   - WAL mode and a busy timeout, so the desktop window and any number of CLI
+//     processes can use the same database at the same time.
+//   - Two pools: a read pool for plain queries and a single-connection write pool
+//     whose transactions start with BEGIN IMMEDIATE, so writers queue instead of
+//     failing with "database is locked" when they upgrade a read lock.
+//   - The schema is changed only by the versioned migrations in migrations.go,
+//     applied in order inside one transaction each.
+//   - Secrets are never stored here.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// FileName is the database's file name inside the Paved home directory.
+const FileName = "paved.db"
+
+// busyTimeoutMS is how long a connection waits for another process's write
+// transaction before giving up. Catalog syncs of 50,000 entities finish well
+// inside it.
+const busyTimeoutMS = 30000
+
+// Store is the opened database.
+type Store struct {
+	// R serves reads; it never writes.
+	R *sql.DB
+	// W serves writes; its transactions take the write lock up front.
+	W    *sql.DB
+	path string
+}
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	w, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s := &Store{R: r, W: w, path: path}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func dsn(path string, write bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(ON)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Path is the database file's location.
+func (s *Store) Path() string { return s.path }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.R.Close(), s.W.Close())
+}
+
+// Tx runs fn in one write transaction: committed if fn returns nil, rolled back
+// otherwise. A process killed inside fn leaves the database as it was before.
+func (s *Store) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
