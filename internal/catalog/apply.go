@@ -30,10 +30,10 @@ var applierSQL = map[string]string{
 		type, lifecycle, owner, system, tags, relations, body, raw, winner) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 	"fts":     `INSERT INTO catalog_fts(rowid, name, title, description, tags, owner, type, system, links, annotations) VALUES(?,?,?,?,?,?,?,?,?,?)`,
 	"tag":     `INSERT OR IGNORE INTO catalog_tags(tag, entity_id) VALUES(?,?)`,
-	"rel":     `INSERT INTO catalog_relations(entity_id, src, type, dst, dst_ref) VALUES(?,?,?,?,?)`,
+	"rel":     `INSERT INTO catalog_relations(src, type, dst, dst_ref) VALUES(?,?,?,?)`,
 	"unFts":   `DELETE FROM catalog_fts WHERE rowid = ?`,
 	"unTags":  `DELETE FROM catalog_tags WHERE entity_id = ?`,
-	"unRels":  `DELETE FROM catalog_relations WHERE entity_id = ?`,
+	"unRels":  `DELETE FROM catalog_relations WHERE src = ?`,
 	"setWin":  `UPDATE catalog_entities SET winner = ? WHERE id = ?`,
 	"loadRow": `SELECT ref, name, title, description, kind, type, tags, owner, system, relations, body FROM catalog_entities WHERE id = ?`,
 	"rivals": `SELECT e.id, e.ref, e.winner, s.position, e.path, e.idx FROM catalog_entities e JOIN catalog_sources s ON s.name = e.source
@@ -124,23 +124,23 @@ func (a *applier) dropFile(p string, affected map[string]bool) error {
 	}
 	type old struct {
 		id     int64
+		ref    string
 		winner bool
 	}
 	var olds []old
 	for rows.Next() {
 		var o old
-		var ref string
-		if err := rows.Scan(&o.id, &ref, &o.winner); err != nil {
+		if err := rows.Scan(&o.id, &o.ref, &o.winner); err != nil {
 			rows.Close()
 			return err
 		}
-		affected[ref] = true
+		affected[o.ref] = true
 		olds = append(olds, o)
 	}
 	rows.Close()
 	for _, o := range olds {
 		if o.winner {
-			if err := a.unindex(o.id); err != nil {
+			if err := a.unindex(o.id, o.ref); err != nil {
 				return err
 			}
 		}
@@ -206,7 +206,7 @@ func (a *applier) settle(affected map[string]bool, pending []*row) error {
 	// Demote first so a ref never has two indexed rows.
 	for _, r := range stored {
 		if r.winner && best[r.ref].id != r.id {
-			if err := a.unindex(r.id); err != nil {
+			if err := a.unindex(r.id, r.ref); err != nil {
 				return err
 			}
 			if _, err := a.exec("setWin", 0, r.id); err != nil {
@@ -262,20 +262,24 @@ func (a *applier) index(id int64, ref string, f indexFields) error {
 		}
 	}
 	for _, rel := range f.relations {
-		if _, err := a.exec("rel", id, ref, rel[0], strings.ToLower(rel[1]), rel[1]); err != nil {
+		if _, err := a.exec("rel", ref, rel[0], strings.ToLower(rel[1]), rel[1]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (a *applier) unindex(id int64) error {
-	for _, k := range []string{"unFts", "unTags", "unRels"} {
-		if _, err := a.exec(k, id); err != nil {
-			return err
-		}
+// unindex removes a winner's search row, tags and relations (relations are
+// keyed by ref: a ref has one winner at a time).
+func (a *applier) unindex(id int64, ref string) error {
+	if _, err := a.exec("unFts", id); err != nil {
+		return err
 	}
-	return nil
+	if _, err := a.exec("unTags", id); err != nil {
+		return err
+	}
+	_, err := a.exec("unRels", ref)
+	return err
 }
 
 // promote makes a stored document the winner of its ref.

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/paved-dev/paved/internal/catalog/source"
 	"github.com/paved-dev/paved/internal/gitrepo"
 )
@@ -117,7 +119,7 @@ func deleteSource(ctx context.Context, tx *sql.Tx, name string) error {
 	for _, q := range []string{
 		`DELETE FROM catalog_fts WHERE rowid IN (SELECT id FROM catalog_entities WHERE source = ? AND winner = 1)`,
 		`DELETE FROM catalog_tags WHERE entity_id IN (SELECT id FROM catalog_entities WHERE source = ? AND winner = 1)`,
-		`DELETE FROM catalog_relations WHERE entity_id IN (SELECT id FROM catalog_entities WHERE source = ? AND winner = 1)`,
+		`DELETE FROM catalog_relations WHERE src IN (SELECT ref FROM catalog_entities WHERE source = ? AND winner = 1)`,
 		`DELETE FROM catalog_entities WHERE source = ?`,
 		`DELETE FROM catalog_files WHERE source = ?`,
 		`DELETE FROM catalog_sources WHERE name = ?`,
@@ -245,47 +247,77 @@ func defaultName(target string) string {
 }
 
 // snapshot opens the current state of a source.
-func (s *Service) snapshot(ctx context.Context, src Source) (snap source.Snapshot, commit string, stale error, closeFn func(), err error) {
+//
+// For git sources with a previous commit, changed is the set of paths (relative
+// to the source root) that differ from prevCommit; nil when unknown.
+func (s *Service) snapshot(ctx context.Context, src Source, prevCommit string) (snap source.Snapshot, commit string, changed map[string]bool, stale error, closeFn func(), err error) {
 	closeFn = func() {}
 	switch src.Kind {
 	case KindDir:
 		root := filepath.Join(src.Target, filepath.FromSlash(src.Subdir))
 		d, err := source.OpenDir(root)
 		if err != nil {
-			return nil, "", nil, closeFn, err
+			return nil, "", nil, nil, closeFn, err
 		}
-		return d, "", nil, func() { d.Close() }, nil
+		return d, "", nil, nil, func() { d.Close() }, nil
 	case KindEmbedded:
 		fsys, ok := s.embedded[src.Target]
 		if !ok {
-			return nil, "", nil, closeFn, fmt.Errorf("embedded catalog %q is not part of this build", src.Target)
+			return nil, "", nil, nil, closeFn, fmt.Errorf("embedded catalog %q is not part of this build", src.Target)
 		}
 		if src.Subdir != "" {
 			sub, err := fsSub(fsys, src.Subdir)
 			if err != nil {
-				return nil, "", nil, closeFn, err
+				return nil, "", nil, nil, closeFn, err
 			}
 			fsys = sub
 		}
-		return source.Embedded{FS: fsys}, "", nil, closeFn, nil
+		return source.Embedded{FS: fsys}, "", nil, nil, closeFn, nil
 	case KindGit:
-		repo, h, err := gitrepo.Update(ctx, s.cloneDir(src.Name), src.Target, src.Ref)
+		var repo *gitrepo.Repo
+		var h plumbing.Hash
+		if dir, ok := gitrepo.LocalPath(src.Target); ok {
+			// A repository on this machine is read in place: no clone, no fetch.
+			repo, h, err = gitrepo.Local(dir, src.Ref)
+		} else {
+			repo, h, err = gitrepo.Update(ctx, s.cloneDir(src.Name), src.Target, src.Ref)
+		}
 		var se *gitrepo.StaleError
 		if errors.As(err, &se) {
 			stale, err = se, nil
 		}
 		if err != nil {
-			return nil, "", nil, closeFn, err
+			return nil, "", nil, nil, closeFn, err
 		}
 		t, err := repo.Snapshot(h)
 		if err != nil {
-			return nil, "", nil, closeFn, err
+			return nil, "", nil, nil, closeFn, err
 		}
 		sub, err := t.Sub(src.Subdir)
 		if err != nil {
-			return nil, "", nil, closeFn, fmt.Errorf("source %s: %w", src.Name, err)
+			return nil, "", nil, nil, closeFn, fmt.Errorf("source %s: %w", src.Name, err)
 		}
-		return sub, h.String(), stale, closeFn, nil
+		if prevCommit != "" && prevCommit != h.String() {
+			if all, err := repo.ChangedPaths(plumbing.NewHash(prevCommit), h); err == nil {
+				changed = relativeTo(all, src.Subdir)
+			}
+		}
+		return sub, h.String(), changed, stale, closeFn, nil
 	}
-	return nil, "", nil, closeFn, fmt.Errorf("source %s: unknown kind %q", src.Name, src.Kind)
+	return nil, "", nil, nil, closeFn, fmt.Errorf("source %s: unknown kind %q", src.Name, src.Kind)
+}
+
+// relativeTo keeps the paths under dir, made relative to it.
+func relativeTo(paths map[string]bool, dir string) map[string]bool {
+	dir = strings.Trim(path.Clean("/"+dir), "/")
+	if dir == "" {
+		return paths
+	}
+	out := map[string]bool{}
+	for p := range paths {
+		if rest, ok := strings.CutPrefix(p, dir+"/"); ok {
+			out[rest] = true
+		}
+	}
+	return out
 }

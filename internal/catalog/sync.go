@@ -117,16 +117,16 @@ func (s *Service) syncOne(ctx context.Context, src Source, full bool, rep progre
 		return res
 	}
 	rep.Report(progress.Event{Topic: SyncTopic, Source: src.Name, Stage: "fetch", Message: "opening " + src.Kind + " source"})
-	snap, commit, stale, closeSnap, err := s.snapshot(ctx, src)
+	prev, err := s.loadState(ctx, src.Name)
+	if err != nil {
+		return fail(err)
+	}
+	snap, commit, changed, stale, closeSnap, err := s.snapshot(ctx, src, prev.commit)
 	if err != nil {
 		return fail(err)
 	}
 	defer closeSnap()
 	res.Commit = commit
-	prev, err := s.loadState(ctx, src.Name)
-	if err != nil {
-		return fail(err)
-	}
 	staleMsg := ""
 	if stale != nil {
 		staleMsg = stale.Error()
@@ -137,10 +137,10 @@ func (s *Service) syncOne(ctx context.Context, src Source, full bool, rep progre
 	}
 	known := prev.files
 	if full {
-		known = nil
+		known, changed = nil, nil
 	}
 	rep.Report(progress.Event{Topic: SyncTopic, Source: src.Name, Stage: "read", Message: "reading descriptor files"})
-	w, err := source.Walk(ctx, snap, source.Options{Glob: src.Glob, Known: known})
+	w, err := source.Walk(ctx, snap, source.Options{Glob: src.Glob, Known: known, Changed: changed})
 	if err != nil {
 		return fail(err)
 	}

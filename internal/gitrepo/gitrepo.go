@@ -31,6 +31,9 @@ import (
 type Repo struct {
 	r   *git.Repository
 	url string
+	// local is set for repositories read in place (not our clones): their
+	// own branches come before remote-tracking ones.
+	local bool
 }
 
 // Update makes dir a bare clone of remoteURL (cloning it the first time,
@@ -131,6 +134,9 @@ func (rp *Repo) resolve(ref string) (plumbing.Hash, error) {
 		plumbing.NewBranchReferenceName(ref),
 		plumbing.NewTagReferenceName(ref),
 	}
+	if rp.local {
+		candidates[0], candidates[1] = candidates[1], candidates[0]
+	}
 	for _, name := range candidates {
 		r, err := rp.r.Reference(name, true)
 		if err != nil {
@@ -225,4 +231,70 @@ func Open(dir, remoteURL string) (*Repo, error) {
 		return nil, fmt.Errorf("open clone of %s: %w", Redact(remoteURL), err)
 	}
 	return &Repo{r: r, url: remoteURL}, nil
+}
+
+// LocalPath returns the directory a file:// URL or plain path names, and
+// whether target is one (rather than a network URL).
+func LocalPath(target string) (string, bool) {
+	if strings.HasPrefix(target, "file://") {
+		u, err := url.Parse(target)
+		if err != nil {
+			return "", false
+		}
+		return u.Path, true
+	}
+	if IsURL(target) {
+		return "", false
+	}
+	return target, true
+}
+
+// Local opens the repository at dir in place, read-only: nothing is cloned
+// or fetched (it is on this machine already), and ref resolves against its
+// own branches first ("" = its HEAD).
+func Local(dir, ref string) (*Repo, plumbing.Hash, error) {
+	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: false})
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("open git repository %s: %w", dir, err)
+	}
+	repo := &Repo{r: r, url: dir, local: true}
+	h, err := repo.resolve(ref)
+	return repo, h, err
+}
+
+// ChangedPaths lists the files that differ between two commits (added,
+// modified, deleted or renamed, by either name), relative to the repository
+// root. Only subtrees whose hashes differ are visited, so it is cheap when
+// little changed.
+func (rp *Repo) ChangedPaths(from, to plumbing.Hash) (map[string]bool, error) {
+	a, err := rp.r.CommitObject(from)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", from, err)
+	}
+	b, err := rp.r.CommitObject(to)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", to, err)
+	}
+	ta, err := a.Tree()
+	if err != nil {
+		return nil, err
+	}
+	tb, err := b.Tree()
+	if err != nil {
+		return nil, err
+	}
+	changes, err := object.DiffTree(ta, tb)
+	if err != nil {
+		return nil, fmt.Errorf("diff %s..%s: %w", from, to, err)
+	}
+	out := make(map[string]bool, len(changes))
+	for _, c := range changes {
+		if c.From.Name != "" {
+			out[c.From.Name] = true
+		}
+		if c.To.Name != "" {
+			out[c.To.Name] = true
+		}
+	}
+	return out, nil
 }

@@ -99,15 +99,13 @@ CREATE INDEX catalog_tags_entity ON catalog_tags(entity_id);
 
 -- Relations as declared (one direction); the inverse is derived when read.
 CREATE TABLE catalog_relations(
-	entity_id INTEGER NOT NULL,
-	src       TEXT NOT NULL,               -- lower-cased ref of the declaring entity
+	src       TEXT NOT NULL,               -- lower-cased ref of the declaring (winning) entity
 	type      TEXT NOT NULL,
 	dst       TEXT NOT NULL,               -- lower-cased target ref
 	dst_ref   TEXT NOT NULL                -- target ref as written
 );
 CREATE INDEX catalog_relations_src ON catalog_relations(src);
 CREATE INDEX catalog_relations_dst ON catalog_relations(dst);
-CREATE INDEX catalog_relations_entity ON catalog_relations(entity_id);
 
 CREATE VIRTUAL TABLE catalog_fts USING fts5(
 	name, title, description, tags, owner, type, system, links, annotations,

@@ -74,6 +74,7 @@ func dsn(path string, write bool) string {
 	q.Add("_pragma", "foreign_keys(ON)")
 	if write {
 		q.Set("_txlock", "immediate")
+		q.Add("_pragma", "cache_size(-65536)") // 64 MiB: large syncs stay in memory until commit
 	} else {
 		q.Add("_pragma", "query_only(ON)")
 	}

@@ -75,6 +75,10 @@ type Options struct {
 	Known map[string]Known
 	// Workers parallelises reading and decoding (0 = GOMAXPROCS).
 	Workers int
+	// Changed, when not nil, is the complete set of paths that changed since
+	// Known was recorded (git sources know it from a tree diff): known files
+	// outside it are taken as unchanged without fingerprinting them.
+	Changed map[string]bool
 }
 
 // Result is what a walk found.
@@ -114,6 +118,11 @@ func Walk(ctx context.Context, snap Snapshot, o Options) (Result, error) {
 		var toRead []string
 		fps := map[string]string{}
 		for _, p := range frontier {
+			if k, ok := o.Known[p]; ok && o.Changed != nil && !o.Changed[p] && !anyChanged(o.Changed, k.Deps) {
+				res.Reached = append(res.Reached, p)
+				res.Targets[p] = k.Targets
+				continue
+			}
 			fp, err := snap.Fingerprint(p)
 			if err != nil {
 				res.Problems = append(res.Problems, missing(p, referrer[p], err))
@@ -194,6 +203,15 @@ func rootFiles(snap Snapshot, glob string) ([]string, error) {
 	}
 	sort.Strings(m)
 	return m, nil
+}
+
+func anyChanged(changed map[string]bool, deps map[string]string) bool {
+	for p := range deps {
+		if changed[p] {
+			return true
+		}
+	}
+	return false
 }
 
 func depsUnchanged(snap Snapshot, deps map[string]string) bool {
