@@ -151,11 +151,20 @@ type AddSourceOptions struct {
 
 // AddSource registers a user source after the platform's. It does not sync.
 func (s *Service) AddSource(ctx context.Context, o AddSourceOptions) (src Source, err error) {
-	defer func() { s.record(ctx, "catalog.add-source", o.Target, src.Name, err) }()
+	defer func() {
+		target := src.Name
+		if target == "" {
+			target = o.Name
+		}
+		s.record(ctx, "catalog.add-source", target, gitrepo.Redact(o.Target), err)
+	}()
 	src = Source{Name: o.Name, Ref: o.Ref, Glob: o.Glob, Origin: OriginUser}
 	src.Subdir = strings.Trim(path.Clean("/"+filepath.ToSlash(o.Subdir)), "/")
 	switch {
 	case gitrepo.IsURL(o.Target):
+		if gitrepo.HasPassword(o.Target) {
+			return Source{}, fmt.Errorf("source %s: the URL contains a password or token; remove it and use PAVED_GIT_TOKEN, a git credential helper or ssh-agent instead (Paved never stores credentials)", gitrepo.Redact(o.Target))
+		}
 		src.Kind, src.Target = KindGit, o.Target
 	default:
 		abs, err := filepath.Abs(o.Target)

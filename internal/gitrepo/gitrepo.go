@@ -298,3 +298,14 @@ func (rp *Repo) ChangedPaths(from, to plumbing.Hash) (map[string]bool, error) {
 	}
 	return out, nil
 }
+
+// HasPassword reports whether a URL carries a password or token in its
+// user info (https://user:token@host/...), which must never be stored.
+func HasPassword(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return false
+	}
+	_, ok := u.User.Password()
+	return ok
+}

@@ -295,6 +295,9 @@ func (s *Service) Use(ctx context.Context, target, ref string) (info Info, err e
 	case target == OriginDemo:
 		ch = choice{Origin: OriginDemo}
 	case gitrepo.IsURL(target):
+		if gitrepo.HasPassword(target) {
+			return Info{}, fmt.Errorf("platform %s: the URL contains a password or token; remove it and use PAVED_GIT_TOKEN, a git credential helper or ssh-agent instead (Paved never stores credentials)", gitrepo.Redact(target))
+		}
 		ch = choice{Origin: OriginGit, Location: target, Ref: ref}
 		// A different repository gets a fresh clone.
 		if old, _ := s.choice(ctx); old.Origin != OriginGit || old.Location != target || old.Ref != ref {
