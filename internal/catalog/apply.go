@@ -24,18 +24,21 @@ type applier struct {
 var applierSQL = map[string]string{
 	"fileRows":    `SELECT id, ref, winner FROM catalog_entities WHERE source = ? AND path = ?`,
 	"delFileRows": `DELETE FROM catalog_entities WHERE source = ? AND path = ?`,
+	"delDocs":     `DELETE FROM catalog_documents WHERE id IN (SELECT id FROM catalog_entities WHERE source = ? AND path = ?)`,
+	"insertDoc":   `INSERT INTO catalog_documents(id, relations, body, raw) VALUES(?,?,?,?)`,
 	"delFile":     `DELETE FROM catalog_files WHERE source = ? AND path = ?`,
 	"putFile":     `INSERT OR REPLACE INTO catalog_files(source, path, fingerprint, deps, targets, errors) VALUES(?,?,?,?,?,?)`,
 	"insert": `INSERT INTO catalog_entities(source, path, idx, line, ref, display_ref, kind, namespace, name, title, description,
-		type, lifecycle, owner, system, tags, relations, body, raw, winner) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-	"fts":     `INSERT INTO catalog_fts(rowid, name, title, description, tags, owner, type, system, links, annotations) VALUES(?,?,?,?,?,?,?,?,?,?)`,
-	"tag":     `INSERT OR IGNORE INTO catalog_tags(tag, entity_id) VALUES(?,?)`,
-	"rel":     `INSERT INTO catalog_relations(src, type, dst, dst_ref) VALUES(?,?,?,?)`,
-	"unFts":   `DELETE FROM catalog_fts WHERE rowid = ?`,
-	"unTags":  `DELETE FROM catalog_tags WHERE entity_id = ?`,
-	"unRels":  `DELETE FROM catalog_relations WHERE src = ?`,
-	"setWin":  `UPDATE catalog_entities SET winner = ? WHERE id = ?`,
-	"loadRow": `SELECT ref, name, title, description, kind, type, tags, owner, system, relations, body FROM catalog_entities WHERE id = ?`,
+		type, lifecycle, owner, system, tags, winner) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	"fts":    `INSERT INTO catalog_fts(rowid, name, title, description, tags, owner, type, system, links, annotations) VALUES(?,?,?,?,?,?,?,?,?,?)`,
+	"tag":    `INSERT OR IGNORE INTO catalog_tags(tag, entity_id) VALUES(?,?)`,
+	"rel":    `INSERT INTO catalog_relations(src, type, dst, dst_ref) VALUES(?,?,?,?)`,
+	"unFts":  `DELETE FROM catalog_fts WHERE rowid = ?`,
+	"unTags": `DELETE FROM catalog_tags WHERE entity_id = ?`,
+	"unRels": `DELETE FROM catalog_relations WHERE src = ?`,
+	"setWin": `UPDATE catalog_entities SET winner = ? WHERE id = ?`,
+	"loadRow": `SELECT e.ref, e.name, e.title, e.description, e.kind, e.type, e.tags, e.owner, e.system, d.relations, d.body
+		FROM catalog_entities e JOIN catalog_documents d ON d.id = e.id WHERE e.id = ?`,
 	"rivals": `SELECT e.id, e.ref, e.winner, s.position, e.path, e.idx FROM catalog_entities e JOIN catalog_sources s ON s.name = e.source
 		WHERE e.ref IN (SELECT value FROM json_each(?))`,
 }
@@ -106,7 +109,20 @@ func (a *applier) apply(read []source.File, removed []string) error {
 			return err
 		}
 	}
-	return a.settle(affected, pending)
+	if err := a.settle(affected, pending); err != nil {
+		return err
+	}
+	return bumpGeneration(a.ctx, a.tx)
+}
+
+// bumpGeneration marks that the catalog changed (caches keyed on it expire).
+func bumpGeneration(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES('catalog.generation', '1')
+		ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`)
+	if err != nil {
+		return fmt.Errorf("bump catalog generation: %w", err)
+	}
+	return nil
 }
 
 func (a *applier) putFile(f source.File) error {
@@ -144,6 +160,9 @@ func (a *applier) dropFile(p string, affected map[string]bool) error {
 				return err
 			}
 		}
+	}
+	if _, err := a.exec("delDocs", a.source, p); err != nil {
+		return err
 	}
 	_, err = a.exec("delFileRows", a.source, p)
 	return err
@@ -244,11 +263,18 @@ func (a *applier) insert(p *row) (int64, error) {
 	rels, _ := json.Marshal(nonNil(p.fields.relations))
 	res, err := a.exec("insert", a.source, p.path, p.idx, p.line, p.ref, p.displayRef, p.kind, p.namespace,
 		p.fields.name, p.fields.title, p.fields.description, p.fields.typ, p.lifecycle, p.fields.owner, p.fields.system,
-		string(tags), string(rels), p.body, p.raw, p.winner)
+		string(tags), p.winner)
 	if err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := a.exec("insertDoc", id, string(rels), p.body, p.raw); err != nil {
+		return 0, err
+	}
+	return id, nil
 }
 
 func (a *applier) index(id int64, ref string, f indexFields) error {

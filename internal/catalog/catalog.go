@@ -77,6 +77,11 @@ type Service struct {
 	// syncMu serialises syncs started in this process; other processes are
 	// serialised by SQLite's write lock.
 	syncMu sync.Mutex
+
+	// The whole-catalog facet counts, valid while catalog.generation is facetGen.
+	facetMu  sync.Mutex
+	facetGen string
+	facetAll map[string][]FacetCount
 }
 
 // New returns a catalog service over an opened store.

@@ -106,7 +106,8 @@ func (s *Service) Entity(ctx context.Context, ref string) (EntityDetail, error) 
 	}
 	d := EntityDetail{EntitySummary: sum, Links: []Link{}, Annotations: map[string]string{}, Labels: map[string]string{}}
 	var body, key string
-	err = s.st.R.QueryRowContext(ctx, `SELECT ref, body, raw, source, path, line FROM catalog_entities WHERE id = ?`, id).
+	err = s.st.R.QueryRowContext(ctx, `SELECT e.ref, d.body, d.raw, e.source, e.path, e.line
+		FROM catalog_entities e JOIN catalog_documents d ON d.id = e.id WHERE e.id = ?`, id).
 		Scan(&key, &body, &d.RawYAML, &d.SourceFile.Source, &d.SourceFile.Path, &d.SourceFile.Line)
 	if err != nil {
 		return EntityDetail{}, fmt.Errorf("read entity %s: %w", sum.Ref, err)

@@ -4,17 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/paved-dev/paved/internal/catalog/model"
 )
-
-// bm25Weights rank matches in the name above the title, tags, owner, type
-// and system, and those above the description, links and annotations.
-const bm25Weights = `bm25(catalog_fts, 10.0, 6.0, 1.0, 3.0, 2.0, 2.0, 2.0, 0.5, 0.5)`
 
 const summaryCols = `e.display_ref, e.kind, e.namespace, e.name, e.title, e.description, e.type, e.lifecycle, e.owner, e.system, e.tags, e.source, e.local`
 
@@ -57,45 +55,266 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, erro
 	}
 	defer conn.Close()
 
+	if match != "" && !q.hasFilters() {
+		err = s.rankedPage(ctx, conn, q, match, &res)
+	} else {
+		err = s.filteredPage(ctx, conn, q, match, &res)
+	}
+	if err != nil {
+		return res, err
+	}
+	if q.Facets {
+		switch {
+		case match == "" && !q.hasFilters():
+			res.Facets, err = s.allFacets(ctx, conn)
+		case match != "":
+			res.Facets, err = textFacets(ctx, conn, q, match)
+		default:
+			res.Facets = map[string][]FacetCount{}
+			for _, fc := range facetColumns {
+				if res.Facets[fc.name], err = facet(ctx, conn, q, match, fc.name, fc.col); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+	res.TookMs = ms(time.Since(start))
+	return res, nil
+}
+
+func (q SearchQuery) hasFilters() bool {
+	return len(q.Kinds)+len(q.Types)+len(q.Owners)+len(q.Lifecycles)+len(q.Systems)+len(q.Tags) > 0
+}
+
+// rankedPage serves a text query without filters: the search index ranks
+// and pages by itself, and only the page's entities are read.
+func (s *Service) rankedPage(ctx context.Context, conn *sql.Conn, q SearchQuery, match string, res *SearchResult) error {
+	rows, err := conn.QueryContext(ctx, `SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
+	if err != nil {
+		return fmt.Errorf("search %q: %w", q.Query, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("search: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search %q: %w", q.Query, err)
+	}
+	if len(ids) > 0 {
+		js, _ := json.Marshal(ids)
+		srows, err := conn.QueryContext(ctx, `SELECT `+summaryCols+`, e.id FROM catalog_entities e WHERE e.id IN (SELECT value FROM json_each(?))`, string(js))
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		byID := make(map[int64]EntitySummary, len(ids))
+		for srows.Next() {
+			var id int64
+			it, err := scanSummary(srows, &id)
+			if err != nil {
+				srows.Close()
+				return fmt.Errorf("search: %w", err)
+			}
+			byID[id] = it
+		}
+		srows.Close()
+		for _, id := range ids {
+			if it, ok := byID[id]; ok {
+				res.Items = append(res.Items, it)
+			}
+		}
+	}
+	if q.Offset == 0 && len(res.Items) < q.Limit {
+		res.Total = len(res.Items)
+		return nil
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM catalog_fts WHERE catalog_fts MATCH ?`, match).Scan(&res.Total); err != nil {
+		return fmt.Errorf("count matches: %w", err)
+	}
+	return nil
+}
+
+// filteredPage serves queries with filters (and browsing without text).
+func (s *Service) filteredPage(ctx context.Context, conn *sql.Conn, q SearchQuery, match string, res *SearchResult) error {
 	from, where, args := searchClauses(q, match, "")
 	order := "e.kind, e.name"
 	if match != "" {
-		order = bm25Weights + ", e.name"
+		order = "rank, e.name"
 	}
 	rows, err := conn.QueryContext(ctx, `SELECT `+summaryCols+` FROM `+from+` WHERE `+where+
 		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
 	if err != nil {
-		return res, fmt.Errorf("search %q: %w", q.Query, err)
+		return fmt.Errorf("search %q: %w", q.Query, err)
 	}
 	for rows.Next() {
 		it, err := scanSummary(rows)
 		if err != nil {
 			rows.Close()
-			return res, fmt.Errorf("search: %w", err)
+			return fmt.Errorf("search: %w", err)
 		}
 		res.Items = append(res.Items, it)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return res, fmt.Errorf("search: %w", err)
+		return fmt.Errorf("search: %w", err)
 	}
 	if q.Offset == 0 && len(res.Items) < q.Limit {
 		res.Total = len(res.Items)
-	} else if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&res.Total); err != nil {
-		return res, fmt.Errorf("count matches: %w", err)
+		return nil
 	}
-	if q.Facets {
-		res.Facets = map[string][]FacetCount{}
-		for _, fc := range facetColumns {
-			counts, err := facet(ctx, conn, q, match, fc.name, fc.col)
-			if err != nil {
-				return res, err
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&res.Total); err != nil {
+		return fmt.Errorf("count matches: %w", err)
+	}
+	return nil
+}
+
+// textFacets counts facets for a text query in one pass over its matches:
+// for each dimension a match counts when it passes every filter but that
+// dimension's own.
+func textFacets(ctx context.Context, conn *sql.Conn, q SearchQuery, match string) (map[string][]FacetCount, error) {
+	tags := map[int64][]string{}
+	trows, err := conn.QueryContext(ctx, `SELECT t.entity_id, t.tag FROM catalog_fts JOIN catalog_tags t ON t.entity_id = catalog_fts.rowid WHERE catalog_fts MATCH ?`, match)
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	for trows.Next() {
+		var id int64
+		var tag string
+		if err := trows.Scan(&id, &tag); err != nil {
+			trows.Close()
+			return nil, fmt.Errorf("facets: %w", err)
+		}
+		tags[id] = append(tags[id], tag)
+	}
+	trows.Close()
+	rows, err := conn.QueryContext(ctx, `SELECT e.id, e.kind, e.type, e.owner, e.lifecycle, e.system
+		FROM catalog_fts JOIN catalog_entities e ON e.id = catalog_fts.rowid WHERE catalog_fts MATCH ?`, match)
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	defer rows.Close()
+	filters := [6]map[string]bool{
+		lowerSet(q.Kinds), lowerSet(q.Types), lowerSet(normRefs(q.Owners, "group")),
+		lowerSet(q.Lifecycles), lowerSet(normRefs(q.Systems, "system")), lowerSet(q.Tags),
+	}
+	counts := [6]map[string]int{{}, {}, {}, {}, {}, {}}
+	display := map[string]string{}
+	for rows.Next() {
+		var id int64
+		var v [5]string
+		if err := rows.Scan(&id, &v[0], &v[1], &v[2], &v[3], &v[4]); err != nil {
+			return nil, fmt.Errorf("facets: %w", err)
+		}
+		var pass [6]bool
+		for d := 0; d < 5; d++ {
+			pass[d] = filters[d] == nil || filters[d][strings.ToLower(v[d])]
+		}
+		pass[5] = filters[5] == nil
+		for _, t := range tags[id] {
+			if filters[5] != nil && filters[5][t] {
+				pass[5] = true
 			}
-			res.Facets[fc.name] = counts
+		}
+		for d := 0; d < 6; d++ {
+			others := true
+			for o := 0; o < 6; o++ {
+				if o != d && !pass[o] {
+					others = false
+					break
+				}
+			}
+			if !others {
+				continue
+			}
+			if d == 5 {
+				for _, t := range tags[id] {
+					counts[5][t]++
+				}
+				continue
+			}
+			if v[d] == "" {
+				continue
+			}
+			k := strings.ToLower(v[d])
+			if _, ok := display[k]; !ok {
+				display[k] = v[d]
+			}
+			counts[d][k]++
 		}
 	}
-	res.TookMs = ms(time.Since(start))
-	return res, nil
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	out := map[string][]FacetCount{}
+	for d, fc := range facetColumns {
+		list := make([]FacetCount, 0, len(counts[d]))
+		for k, n := range counts[d] {
+			v := k
+			if dv, ok := display[k]; ok {
+				v = dv
+			}
+			list = append(list, FacetCount{Value: v, Count: n})
+		}
+		sort.Slice(list, func(i, j int) bool {
+			if list[i].Count != list[j].Count {
+				return list[i].Count > list[j].Count
+			}
+			return list[i].Value < list[j].Value
+		})
+		if len(list) > 50 {
+			list = list[:50]
+		}
+		out[fc.name] = list
+	}
+	return out, nil
+}
+
+func lowerSet(vals []string) map[string]bool {
+	if len(vals) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		m[strings.ToLower(v)] = true
+	}
+	return m
+}
+
+// allFacets counts facets over the whole catalog, which only changes with a
+// sync: the result is kept until the catalog's generation moves.
+func (s *Service) allFacets(ctx context.Context, conn *sql.Conn) (map[string][]FacetCount, error) {
+	var gen string
+	err := conn.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'catalog.generation'`).Scan(&gen)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	s.facetMu.Lock()
+	if s.facetGen == gen && s.facetAll != nil {
+		f := s.facetAll
+		s.facetMu.Unlock()
+		return f, nil
+	}
+	s.facetMu.Unlock()
+	out := map[string][]FacetCount{}
+	for _, fc := range facetColumns {
+		counts, err := facet(ctx, conn, SearchQuery{}, "", fc.name, fc.col)
+		if err != nil {
+			return nil, err
+		}
+		out[fc.name] = counts
+	}
+	s.facetMu.Lock()
+	s.facetGen, s.facetAll = gen, out
+	s.facetMu.Unlock()
+	return out, nil
 }
 
 // facet counts matches per value of one dimension, applying every filter

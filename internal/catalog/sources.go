@@ -120,6 +120,7 @@ func deleteSource(ctx context.Context, tx *sql.Tx, name string) error {
 		`DELETE FROM catalog_fts WHERE rowid IN (SELECT id FROM catalog_entities WHERE source = ? AND winner = 1)`,
 		`DELETE FROM catalog_tags WHERE entity_id IN (SELECT id FROM catalog_entities WHERE source = ? AND winner = 1)`,
 		`DELETE FROM catalog_relations WHERE src IN (SELECT ref FROM catalog_entities WHERE source = ? AND winner = 1)`,
+		`DELETE FROM catalog_documents WHERE id IN (SELECT id FROM catalog_entities WHERE source = ?)`,
 		`DELETE FROM catalog_entities WHERE source = ?`,
 		`DELETE FROM catalog_files WHERE source = ?`,
 		`DELETE FROM catalog_sources WHERE name = ?`,
@@ -129,7 +130,10 @@ func deleteSource(ctx context.Context, tx *sql.Tx, name string) error {
 		}
 	}
 	// Duplicates elsewhere may now win.
-	return promoteOrphans(ctx, tx)
+	if err := promoteOrphans(ctx, tx); err != nil {
+		return err
+	}
+	return bumpGeneration(ctx, tx)
 }
 
 // AddSourceOptions describes a source to add.

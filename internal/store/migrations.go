@@ -75,14 +75,20 @@ CREATE TABLE catalog_entities(
 	owner       TEXT NOT NULL DEFAULT '' COLLATE NOCASE,  -- lower-cased ref
 	system      TEXT NOT NULL DEFAULT '' COLLATE NOCASE,  -- lower-cased ref
 	tags        TEXT NOT NULL DEFAULT '[]',
-	relations   TEXT NOT NULL DEFAULT '[]',-- JSON [[type, ref]] declared by this entity
-	body        TEXT NOT NULL,             -- JSON: the whole entity, unknown fields kept
-	raw         TEXT NOT NULL,             -- the document's YAML as written
 	winner      INTEGER NOT NULL DEFAULT 0,
 	local       INTEGER NOT NULL DEFAULT 0,
 	UNIQUE(source, path, idx)
 );
 CREATE INDEX catalog_entities_ref ON catalog_entities(ref);
+
+-- The large parts of each entity, apart so that searches and scans over
+-- catalog_entities stay small.
+CREATE TABLE catalog_documents(
+	id        INTEGER PRIMARY KEY,         -- = catalog_entities.id
+	relations TEXT NOT NULL DEFAULT '[]',  -- JSON [[type, ref]] declared by this entity
+	body      TEXT NOT NULL,               -- JSON: the whole entity, unknown fields kept
+	raw       TEXT NOT NULL                -- the document's YAML as written
+);
 CREATE INDEX catalog_entities_name ON catalog_entities(name) WHERE winner = 1;
 CREATE INDEX catalog_entities_kind ON catalog_entities(kind, name) WHERE winner = 1;
 CREATE INDEX catalog_entities_owner ON catalog_entities(owner) WHERE winner = 1;
@@ -109,8 +115,12 @@ CREATE INDEX catalog_relations_dst ON catalog_relations(dst);
 
 CREATE VIRTUAL TABLE catalog_fts USING fts5(
 	name, title, description, tags, owner, type, system, links, annotations,
-	tokenize = 'unicode61'
+	tokenize = 'unicode61',
+	prefix = '2 3'
 );
+-- Rank name matches above title, tags, owner, type and system, and those
+-- above description, links and annotations.
+INSERT INTO catalog_fts(catalog_fts, rank) VALUES('rank', 'bm25(10.0, 6.0, 1.0, 3.0, 2.0, 2.0, 2.0, 0.5, 0.5)');
 `,
 }
 
