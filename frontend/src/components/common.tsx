@@ -1,0 +1,115 @@
+import type { ReactNode } from 'react';
+import { entityHref } from '../router';
+import { displayName, kindKey, parseRef, shortRef } from '../refs';
+import type { EntitySummary } from '../types';
+
+export function KindBadge({ kind, testId = 'kind-badge' }: { kind: string; testId?: string }) {
+  return (
+    <span className={`kind-badge kind-${kindKey(kind)}`} data-testid={testId}>
+      {kind || 'Unknown'}
+    </span>
+  );
+}
+
+export function Tag({ children }: { children: ReactNode }) {
+  return <span className="tag">{children}</span>;
+}
+
+export function Tags({ tags }: { tags: string[] }) {
+  if (!tags.length) return <span className="muted">—</span>;
+  return (
+    <span className="tags">
+      {tags.map((t) => (
+        <Tag key={t}>{t}</Tag>
+      ))}
+    </span>
+  );
+}
+
+/** Link to an entity page; shows the entity's title if known, else the short ref. */
+export function EntityLink({
+  entityRef,
+  summary,
+  testId,
+  missing,
+}: {
+  entityRef: string;
+  summary?: Pick<EntitySummary, 'name' | 'title'>;
+  testId?: string;
+  missing?: boolean;
+}) {
+  const label = summary ? displayName(summary) : shortRef(entityRef);
+  if (missing) {
+    return (
+      <span className="entity-link is-missing" data-testid={testId} data-ref={entityRef} title={`${entityRef} is not in the catalog`}>
+        {label} <span className="missing-note">not in catalog</span>
+      </span>
+    );
+  }
+  return (
+    <a className="entity-link" href={entityHref(entityRef)} data-testid={testId} data-ref={entityRef} title={entityRef}>
+      {label}
+    </a>
+  );
+}
+
+/** An optional ref field (owner/system): link, or a dash. */
+export function RefValue({ value, testId }: { value?: string; testId?: string }) {
+  if (!value) return <span className="muted">—</span>;
+  const p = parseRef(value);
+  return (
+    <span className="ref-value">
+      <EntityLink entityRef={value} testId={testId} />
+      {p.kind && <span className="muted small"> ({p.kind})</span>}
+    </span>
+  );
+}
+
+export function ErrorBox({ error, onRetry }: { error: string; onRetry?: () => void }) {
+  return (
+    <div className="error-box" role="alert" data-testid="error">
+      <strong>Something went wrong.</strong> <span className="error-message">{error}</span>
+      {onRetry && (
+        <button type="button" className="btn btn-small" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> {label}
+    </div>
+  );
+}
+
+export function formatTime(iso?: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime()) || d.getFullYear() < 1971) return '—';
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
+export function relativeTime(iso?: string, now = Date.now()): string {
+  if (!iso) return '';
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return '';
+  const s = Math.round((now - t) / 1000);
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s}s ago`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h ago`;
+  return `${Math.round(h / 24)} d ago`;
+}
