@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -560,33 +559,6 @@ func TestNamesArePrefixSearchable(t *testing.T) {
 	sort.Sort(sort.Reverse(sort.IntSlice(counts)))
 	if len(prefixes) < 20 || counts[0] < 20 {
 		t.Errorf("component name prefixes: %d distinct, largest %v", len(prefixes), counts[:min(3, len(counts))])
-	}
-}
-
-func TestGenerate50kIsFast(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes 50,000 entities")
-	}
-	start := time.Now()
-	dir, res := generate(t, Options{Entities: 50000, Seed: 1})
-	elapsed := time.Since(start)
-	if res.Entities != 50000 {
-		t.Fatalf("Result.Entities = %d", res.Entities)
-	}
-	n := 0
-	for _, f := range res.Files {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		n += bytes.Count(data, []byte("\nkind: "))
-	}
-	if n != 50000 {
-		t.Errorf("found %d entity documents on disk, want 50000", n)
-	}
-	t.Logf("50,000 entities in %d files in %s", len(res.Files), elapsed)
-	if elapsed > 20*time.Second {
-		t.Errorf("generating 50,000 entities took %s", elapsed)
 	}
 }
 
