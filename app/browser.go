@@ -122,7 +122,11 @@ func newBrowserHandler(a *App, hub *hub, assets fs.FS) http.Handler {
 		}
 		result, err := m.call(io.LimitReader(r.Body, 1<<20))
 		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			code := http.StatusInternalServerError
+			if errors.As(err, new(argError)) {
+				code = http.StatusBadRequest
+			}
+			writeJSON(w, code, map[string]string{"error": err.Error()})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"result": result})
@@ -212,20 +216,23 @@ func boundMethods(a *App) map[string]method {
 	return out
 }
 
+// argError is a call whose arguments do not fit the method (HTTP 400).
+type argError struct{ error }
+
 func (m method) call(body io.Reader) (any, error) {
 	var raw []json.RawMessage
 	if err := json.NewDecoder(body).Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("arguments must be a JSON array: %w", err)
+		return nil, argError{fmt.Errorf("arguments must be a JSON array: %w", err)}
 	}
 	if len(raw) > len(m.in) {
-		return nil, fmt.Errorf("too many arguments: want %d", len(m.in))
+		return nil, argError{fmt.Errorf("too many arguments: want %d", len(m.in))}
 	}
 	args := make([]reflect.Value, len(m.in))
 	for i, t := range m.in {
 		p := reflect.New(t)
 		if i < len(raw) {
 			if err := json.Unmarshal(raw[i], p.Interface()); err != nil {
-				return nil, fmt.Errorf("argument %d: %w", i+1, err)
+				return nil, argError{fmt.Errorf("argument %d: %w", i+1, err)}
 			}
 		}
 		args[i] = p.Elem()

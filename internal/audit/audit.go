@@ -96,7 +96,7 @@ func (l *Log) List(ctx context.Context, o ListOptions) ([]Entry, error) {
 	}
 	rows, err := l.st.R.QueryContext(ctx,
 		`SELECT id, at, actor, action, target, outcome, detail FROM audit_log
-		 WHERE action LIKE ? || '%' ORDER BY id DESC LIMIT ?`, o.Action, o.Limit)
+		 WHERE substr(action, 1, length(?)) = ? ORDER BY id DESC LIMIT ?`, o.Action, o.Action, o.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("list audit log: %w", err)
 	}

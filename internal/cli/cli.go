@@ -92,7 +92,29 @@ State lives in $PAVED_HOME (default: the user's data directory + /paved).`,
 		e.catalogCmd(),
 		e.auditCmd(),
 	)
+	markArgErrors(root)
 	return root
+}
+
+// markArgErrors makes wrong arguments usage errors (exit code 2): argument
+// counts cobra checks, and unknown subcommands of commands that only group
+// others (which cobra would answer with help and exit code 0).
+func markArgErrors(c *cobra.Command) {
+	if c.HasParent() && c.HasSubCommands() && !c.Runnable() {
+		c.Args = cobra.NoArgs
+		c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+	}
+	if check := c.Args; check != nil {
+		c.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markArgErrors(sub)
+	}
 }
 
 // open builds the services for one command.

@@ -90,7 +90,7 @@ func cloneBare(ctx context.Context, dir, remoteURL, ref string, auth transport.A
 		opts.SingleBranch = true
 	}
 	r, err := git.PlainCloneContext(ctx, dir, true, opts)
-	if err != nil && ref != "" && errors.Is(err, plumbing.ErrReferenceNotFound) {
+	if err != nil && ref != "" && (errors.Is(err, plumbing.ErrReferenceNotFound) || errors.Is(err, git.NoMatchingRefSpecError{})) {
 		// Not a branch: try a tag.
 		_ = os.RemoveAll(dir)
 		opts.ReferenceName = plumbing.NewTagReferenceName(ref)
@@ -222,7 +222,8 @@ func IsURL(target string) bool {
 	return scpLike.MatchString(target)
 }
 
-var scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/]`)
+// scpLike matches git's scp-like syntax: user@host:path and user@host:/abs/path.
+var scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(/?[^/])`)
 
 // Open opens an existing clone without touching the network.
 func Open(dir, remoteURL string) (*Repo, error) {

@@ -95,10 +95,16 @@ func (t *TreeFS) Fingerprint(name string) (string, error) {
 	if err != nil {
 		return "", &fs.PathError{Op: "fingerprint", Path: name, Err: fs.ErrNotExist}
 	}
-	if !e.Mode.IsFile() {
+	if !isRegular(e.Mode) {
 		return "", &fs.PathError{Op: "fingerprint", Path: name, Err: errNotRegular(e.Mode)}
 	}
 	return e.Hash.String(), nil
+}
+
+// isRegular reports whether m is a file with content of its own.
+// filemode.IsFile also accepts symbolic links, which are never opened.
+func isRegular(m filemode.FileMode) bool {
+	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
 }
 
 func errNotRegular(m filemode.FileMode) error {
@@ -132,7 +138,7 @@ func (t *TreeFS) Open(name string) (fs.File, error) {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 		}
 		return &treeDir{fs: t, name: name, tree: tr}, nil
-	case e.Mode.IsFile():
+	case isRegular(e.Mode):
 		data, err := t.readBlob(e.Hash)
 		if err != nil {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
@@ -168,17 +174,39 @@ func (t *TreeFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
 	}
-	return dirEntries(tr), nil
+	return t.dirEntries(tr), nil
 }
 
-func dirEntries(tr *object.Tree) []fs.DirEntry {
+func (t *TreeFS) dirEntries(tr *object.Tree) []fs.DirEntry {
 	out := make([]fs.DirEntry, 0, len(tr.Entries))
 	for _, e := range tr.Entries {
-		out = append(out, fs.FileInfoToDirEntry(entryInfo{name: e.Name, mode: e.Mode}))
+		out = append(out, dirEntry{fs: t, e: e})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out
 }
+
+// dirEntry is a tree entry; Info looks the file's size up only when asked.
+type dirEntry struct {
+	fs *TreeFS
+	e  object.TreeEntry
+}
+
+func (d dirEntry) Name() string      { return d.e.Name }
+func (d dirEntry) IsDir() bool       { return d.e.Mode == filemode.Dir }
+func (d dirEntry) Type() fs.FileMode { return entryInfo{mode: d.e.Mode}.Mode().Type() }
+func (d dirEntry) Info() (fs.FileInfo, error) {
+	info := entryInfo{name: d.e.Name, mode: d.e.Mode}
+	if isRegular(d.e.Mode) {
+		n, err := d.fs.repo.Storer.EncodedObjectSize(d.e.Hash)
+		if err != nil {
+			return nil, err
+		}
+		info.size = n
+	}
+	return info, nil
+}
+func (d dirEntry) String() string { return fs.FormatDirEntry(d) }
 
 type entryInfo struct {
 	name string
@@ -229,7 +257,7 @@ func (d *treeDir) Read([]byte) (int, error) {
 }
 func (d *treeDir) Close() error { return nil }
 func (d *treeDir) ReadDir(n int) ([]fs.DirEntry, error) {
-	all := dirEntries(d.tree)
+	all := d.fs.dirEntries(d.tree)
 	rest := all[d.off:]
 	if n <= 0 {
 		d.off = len(all)

@@ -147,6 +147,9 @@ type choice struct {
 	Location string `json:"location"`
 	Ref      string `json:"ref,omitempty"`
 	Commit   string `json:"commit,omitempty"`
+	// dir, when set, is a fresh clone being validated by Use before it
+	// replaces the one in use; it is never saved.
+	dir string
 }
 
 const settingKey = "platform"
@@ -262,16 +265,24 @@ func readFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
 
 func (s *Service) cloneDir() string { return filepath.Join(s.cacheDir, "platform.git") }
 
+// cloneDirOf is where ch's repository is read from.
+func (s *Service) cloneDirOf(ch choice) string {
+	if ch.dir != "" {
+		return ch.dir
+	}
+	return s.cloneDir()
+}
+
 // openClone opens (fetching when fetch is set, or cloning when missing) the
 // platform repository and returns the commit to read.
 func (s *Service) openClone(ctx context.Context, ch choice, fetch bool) (*gitrepo.Repo, plumbing.Hash, error) {
 	if !fetch && ch.Commit != "" {
-		repo, err := gitrepo.Open(s.cloneDir(), ch.Location)
+		repo, err := gitrepo.Open(s.cloneDirOf(ch), ch.Location)
 		if err == nil {
 			return repo, plumbing.NewHash(ch.Commit), nil
 		}
 	}
-	repo, h, err := gitrepo.Update(ctx, s.cloneDir(), ch.Location, ch.Ref)
+	repo, h, err := gitrepo.Update(ctx, s.cloneDirOf(ch), ch.Location, ch.Ref)
 	var stale *gitrepo.StaleError
 	if errors.As(err, &stale) && !fetch {
 		err = nil
@@ -299,9 +310,13 @@ func (s *Service) Use(ctx context.Context, target, ref string) (info Info, err e
 			return Info{}, fmt.Errorf("platform %s: the URL contains a password or token; remove it and use PAVED_GIT_TOKEN, a git credential helper or ssh-agent instead (Paved never stores credentials)", gitrepo.Redact(target))
 		}
 		ch = choice{Origin: OriginGit, Location: target, Ref: ref}
-		// A different repository gets a fresh clone.
+		// A different repository gets a fresh clone, made beside the clone
+		// in use and swapped in only once it proves valid, so a bad
+		// platform never replaces a good one.
 		if old, _ := s.choice(ctx); old.Origin != OriginGit || old.Location != target || old.Ref != ref {
-			_ = os.RemoveAll(s.cloneDir())
+			ch.dir = s.cloneDir() + ".new"
+			_ = os.RemoveAll(ch.dir)
+			defer os.RemoveAll(ch.dir)
 		}
 		_, h, err := s.openClone(ctx, ch, true)
 		if err != nil {
@@ -324,6 +339,14 @@ func (s *Service) Use(ctx context.Context, target, ref string) (info Info, err e
 	}
 	if _, err := s.CatalogLocations(p); err != nil {
 		return Info{}, err
+	}
+	if ch.dir != "" {
+		if err := os.RemoveAll(s.cloneDir()); err != nil {
+			return Info{}, fmt.Errorf("replace the platform clone: %w", err)
+		}
+		if err := os.Rename(ch.dir, s.cloneDir()); err != nil {
+			return Info{}, fmt.Errorf("replace the platform clone: %w", err)
+		}
 	}
 	raw, _ := json.Marshal(ch)
 	if _, err := s.st.W.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,

@@ -150,14 +150,26 @@ func explain(ve *jsonschema.ValidationError, doc *yaml.Node) []Problem {
 	walk(ve)
 	seen := map[string]bool{}
 	var out []Problem
-	for _, e := range leaves {
-		p := Problem{Field: fieldPath(e.InstanceLocation), Line: lineOf(doc, e.InstanceLocation), Message: message1(e)}
+	add := func(loc []string, msg string) {
+		p := Problem{Field: fieldPath(loc), Line: lineOf(doc, loc), Message: msg}
 		key := p.Field + "\x00" + p.Message
 		if seen[key] {
-			continue
+			return
 		}
 		seen[key] = true
 		out = append(out, p)
+	}
+	for _, e := range leaves {
+		// An unknown field is reported at its own line and path, one
+		// problem per field, not at the object that contains it.
+		if k, ok := e.ErrorKind.(*kind.AdditionalProperties); ok && len(k.Properties) > 0 {
+			for _, prop := range k.Properties {
+				loc := append(append([]string(nil), e.InstanceLocation...), prop)
+				add(loc, fmt.Sprintf("unknown field %s: remove it or check its spelling", strconv.Quote(prop)))
+			}
+			continue
+		}
+		add(e.InstanceLocation, message1(e))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
