@@ -160,6 +160,9 @@ func (s *Service) AddSource(ctx context.Context, o AddSourceOptions) (src Source
 		if target == "" {
 			target = o.Name
 		}
+		if target == "" {
+			target = gitrepo.Redact(o.Target)
+		}
 		s.record(ctx, "catalog.add-source", target, gitrepo.Redact(o.Target), err)
 	}()
 	src = Source{Name: o.Name, Ref: o.Ref, Glob: o.Glob, Origin: OriginUser}

@@ -300,13 +300,21 @@ func (rp *Repo) ChangedPaths(from, to plumbing.Hash) (map[string]bool, error) {
 	return out, nil
 }
 
-// HasPassword reports whether a URL carries a password or token in its
-// user info (https://user:token@host/...), which must never be stored.
+// HasPassword reports whether a URL carries a credential in its user info:
+// a password (https://user:token@host/...) or, for http(s), any user info at
+// all (https://TOKEN@host/... is how tokens are often pasted). Such URLs
+// must never be stored. A URL that does not parse but looks like it has
+// user info is treated as carrying one.
 func HasPassword(raw string) bool {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	if err != nil {
+		return userinfoRE.MatchString(raw)
+	}
+	if u.User == nil {
 		return false
 	}
-	_, ok := u.User.Password()
-	return ok
+	if _, ok := u.User.Password(); ok {
+		return true
+	}
+	return u.Scheme == "http" || u.Scheme == "https"
 }
