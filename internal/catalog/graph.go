@@ -59,19 +59,25 @@ func (s *Service) Graph(ctx context.Context, ref string, o GraphOptions) (Graph,
 	display := map[string]string{rootKey: root.Ref}
 	type edge struct{ from, to, typ string }
 	seenEdge := map[edge]bool{}
-	frontier := []string{rootKey}
-	for d := 1; d <= o.Depth && len(frontier) > 0; d++ {
-		js, _ := json.Marshal(frontier)
-		inFrontier := map[string]bool{}
-		for _, k := range frontier {
-			inFrontier[k] = true
-		}
-		var next []string
-		visit := func(k, disp string) {
+	// Walk each way from the root separately: what the root depends on is
+	// followed further down only, what depends on it further up only, so
+	// the graph never zigzags into siblings that share a dependency.
+	var down, up []string
+	if o.Direction != Up {
+		down = []string{rootKey}
+	}
+	if o.Direction != Down {
+		up = []string{rootKey}
+	}
+	for d := 1; d <= o.Depth && len(down)+len(up) > 0; d++ {
+		inDown, inUp := setOf(down), setOf(up)
+		js, _ := json.Marshal(append(append([]string{}, down...), up...))
+		var nextDown, nextUp []string
+		visit := func(k, disp string, next *[]string) {
 			if _, ok := depth[k]; !ok {
 				depth[k] = d
 				display[k] = disp
-				next = append(next, k)
+				*next = append(*next, k)
 			}
 		}
 		err := s.eachRelation(ctx, `
@@ -88,11 +94,12 @@ func (s *Service) Graph(ctx context.Context, ref string, o GraphOptions) (Graph,
 					}
 					e, fromDisp, toDisp = edge{dst, src, inv}, dstRef, src
 				}
-				if o.Direction != Up && inFrontier[e.from] {
-					visit(e.to, toDisp)
-				} else if o.Direction != Down && inFrontier[e.to] {
-					visit(e.from, fromDisp)
-				} else {
+				switch {
+				case inDown[e.from]:
+					visit(e.to, toDisp, &nextDown)
+				case inUp[e.to]:
+					visit(e.from, fromDisp, &nextUp)
+				default:
 					return
 				}
 				if !seenEdge[e] {
@@ -103,7 +110,7 @@ func (s *Service) Graph(ctx context.Context, ref string, o GraphOptions) (Graph,
 		if err != nil {
 			return Graph{}, err
 		}
-		frontier = next
+		down, up = nextDown, nextUp
 	}
 	keys := make([]string, 0, len(depth))
 	for k := range depth {
@@ -188,4 +195,12 @@ func (g Graph) DOT() string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+func setOf(keys []string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
 }
