@@ -17,6 +17,7 @@ type applier struct {
 	tx     *sql.Tx
 	source string
 	pos    int
+	local  bool
 	rep    progress.Reporter
 	stmts  map[string]*sql.Stmt
 }
@@ -29,7 +30,7 @@ var applierSQL = map[string]string{
 	"delFile":     `DELETE FROM catalog_files WHERE source = ? AND path = ?`,
 	"putFile":     `INSERT OR REPLACE INTO catalog_files(source, path, fingerprint, deps, targets, errors) VALUES(?,?,?,?,?,?)`,
 	"insert": `INSERT INTO catalog_entities(source, path, idx, line, ref, display_ref, kind, namespace, name, title, description,
-		type, lifecycle, owner, system, tags, winner) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		type, lifecycle, owner, system, tags, winner, local) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 	"fts":    `INSERT INTO catalog_fts(rowid, name, title, description, tags, owner, type, system, links, annotations) VALUES(?,?,?,?,?,?,?,?,?,?)`,
 	"tag":    `INSERT OR IGNORE INTO catalog_tags(tag, entity_id) VALUES(?,?)`,
 	"rel":    `INSERT INTO catalog_relations(src, type, dst, dst_ref) VALUES(?,?,?,?)`,
@@ -46,7 +47,7 @@ var applierSQL = map[string]string{
 func newApplier(ctx context.Context, tx *sql.Tx, src string, rep progress.Reporter) (*applier, error) {
 	a := &applier{ctx: ctx, tx: tx, source: src, rep: progress.OrDiscard(rep), stmts: map[string]*sql.Stmt{}}
 	if src != "" {
-		if err := tx.QueryRowContext(ctx, `SELECT position FROM catalog_sources WHERE name = ?`, src).Scan(&a.pos); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT position, origin = 'local' FROM catalog_sources WHERE name = ?`, src).Scan(&a.pos, &a.local); err != nil {
 			return nil, fmt.Errorf("source %s: %w", src, err)
 		}
 	}
@@ -263,7 +264,7 @@ func (a *applier) insert(p *row) (int64, error) {
 	rels, _ := json.Marshal(nonNil(p.fields.relations))
 	res, err := a.exec("insert", a.source, p.path, p.idx, p.line, p.ref, p.displayRef, p.kind, p.namespace,
 		p.fields.name, p.fields.title, p.fields.description, p.fields.typ, p.lifecycle, p.fields.owner, p.fields.system,
-		string(tags), p.winner)
+		string(tags), p.winner, a.local)
 	if err != nil {
 		return 0, err
 	}

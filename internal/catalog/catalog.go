@@ -37,6 +37,10 @@ const (
 const (
 	OriginPlatform = "platform"
 	OriginUser     = "user"
+	// OriginLocal marks a source registered on this machine only (e.g. a
+	// freshly scaffolded service): its entities are flagged local, and once
+	// the organisation's catalog has the same entity, that one wins.
+	OriginLocal = "local"
 )
 
 // Source is where catalog descriptors are read from.
@@ -54,7 +58,8 @@ type Source struct {
 	Subdir string `json:"subdir,omitempty"`
 	// Glob selects root descriptor files ("" = catalog-info.yaml at the root).
 	Glob string `json:"glob,omitempty"`
-	// Origin is platform (from platform.yaml) or user (added with add-source).
+	// Origin is platform (from platform.yaml), user (added with add-source)
+	// or local (registered on this machine, e.g. by a scaffold).
 	Origin string `json:"origin"`
 }
 

@@ -85,7 +85,7 @@ func (s *Service) SetPlatformSources(ctx context.Context, srcs []Source) error {
 	return s.st.Tx(ctx, func(tx *sql.Tx) error {
 		for _, c := range current {
 			w, keep := want[c.Name]
-			if c.Origin == OriginUser && keep {
+			if c.Origin != OriginPlatform && keep {
 				return fmt.Errorf("the platform's catalog location %q has the same name as a source you added: remove yours with `paved catalog remove-source %s`", c.Name, c.Name)
 			}
 			if c.Origin == OriginPlatform && (!keep || w != c) {
@@ -148,6 +148,9 @@ type AddSourceOptions struct {
 	Subdir string
 	// Glob selects descriptor files ("" = catalog-info.yaml at the root).
 	Glob string
+	// Local registers the source as this machine's only (origin local): its
+	// entities are marked local until the organisation's catalog has them.
+	Local bool
 	// Git forces treating a local path as a git repository (read its
 	// committed HEAD) rather than a directory (read the files on disk).
 	Git bool
@@ -166,6 +169,9 @@ func (s *Service) AddSource(ctx context.Context, o AddSourceOptions) (src Source
 		s.record(ctx, "catalog.add-source", target, gitrepo.Redact(o.Target), err)
 	}()
 	src = Source{Name: o.Name, Ref: o.Ref, Glob: o.Glob, Origin: OriginUser}
+	if o.Local {
+		src.Origin = OriginLocal
+	}
 	src.Subdir = strings.Trim(path.Clean("/"+filepath.ToSlash(o.Subdir)), "/")
 	switch {
 	case gitrepo.IsURL(o.Target):
@@ -219,7 +225,7 @@ func (s *Service) RemoveSource(ctx context.Context, name string) (err error) {
 	if err != nil {
 		return err
 	}
-	if src.Origin != OriginUser {
+	if src.Origin == OriginPlatform {
 		return fmt.Errorf("source %q comes from the platform configuration: change platform.yaml instead", name)
 	}
 	if err := s.st.Tx(ctx, func(tx *sql.Tx) error { return deleteSource(ctx, tx, name) }); err != nil {
