@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paved-dev/paved/internal/testenv"
 )
 
 func TestSyncFollowsLocationsAndIndexesEveryEntity(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	dir := writeTree(t, t.TempDir(), orgFiles())
+	dir := testenv.WriteFiles(t, t.TempDir(), orgFiles())
 	addDir(t, s, "org", dir)
 	r := syncOK(t, s, "org")
 	if r.FilesRead != 4 || r.Entities != 8 || len(r.Errors) != 0 {
@@ -38,7 +40,7 @@ func TestSyncFollowsLocationsAndIndexesEveryEntity(t *testing.T) {
 func TestRelationsAreReadInBothDirections(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	addDir(t, s, "org", writeTree(t, t.TempDir(), orgFiles()))
+	addDir(t, s, "org", testenv.WriteFiles(t, t.TempDir(), orgFiles()))
 	syncOK(t, s, "org")
 
 	rels := func(ref string) map[string]bool {
@@ -88,7 +90,7 @@ func TestRelationsAreReadInBothDirections(t *testing.T) {
 func TestEntityDetailKeepsUnknownFieldsLinksAndSource(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	addDir(t, s, "org", writeTree(t, t.TempDir(), orgFiles()))
+	addDir(t, s, "org", testenv.WriteFiles(t, t.TempDir(), orgFiles()))
 	syncOK(t, s, "org")
 	d, err := s.Entity(ctx, "payments-service")
 	if err != nil {
@@ -126,7 +128,7 @@ metadata:
 spec: {type: library, lifecycle: production, owner: team-a}
 `
 	files["catalog-info.yaml"] = strings.Replace(orgFixture, "./services/*.yaml", "./services/*.yaml\n    - ./services/extra.yaml", 1)
-	addDir(t, s, "org", writeTree(t, t.TempDir(), files))
+	addDir(t, s, "org", testenv.WriteFiles(t, t.TempDir(), files))
 	syncOK(t, s, "org")
 
 	for in, want := range map[string]string{
@@ -160,7 +162,7 @@ spec: {type: library, lifecycle: production, owner: team-a}
 func TestSearchRanksPrefixesAndAppliesFiltersAndFacets(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	addDir(t, s, "org", writeTree(t, t.TempDir(), orgFiles()))
+	addDir(t, s, "org", testenv.WriteFiles(t, t.TempDir(), orgFiles()))
 	syncOK(t, s, "org")
 
 	res, err := s.Search(ctx, SearchQuery{Query: "paym"})
@@ -231,7 +233,7 @@ func TestSearchRanksPrefixesAndAppliesFiltersAndFacets(t *testing.T) {
 func TestGraphFollowsDependenciesAndAPIProviders(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	addDir(t, s, "org", writeTree(t, t.TempDir(), orgFiles()))
+	addDir(t, s, "org", testenv.WriteFiles(t, t.TempDir(), orgFiles()))
 	syncOK(t, s, "org")
 
 	g, err := s.Graph(ctx, "checkout", GraphOptions{Depth: 3, Direction: Down})
@@ -278,7 +280,7 @@ func TestGraphFollowsDependenciesAndAPIProviders(t *testing.T) {
 func TestIncrementalSyncRereadsOnlyChangedFiles(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	dir := writeTree(t, t.TempDir(), orgFiles())
+	dir := testenv.WriteFiles(t, t.TempDir(), orgFiles())
 	addDir(t, s, "org", dir)
 	syncOK(t, s, "org")
 
@@ -286,7 +288,7 @@ func TestIncrementalSyncRereadsOnlyChangedFiles(t *testing.T) {
 		t.Fatalf("second sync should read nothing: %+v", r)
 	}
 	p := filepath.Join(dir, "services", "checkout.yaml")
-	writeTree(t, dir, map[string]string{"services/checkout.yaml": strings.Replace(checkoutYAML, "The checkout flow.", "The new checkout flow.", 1)})
+	testenv.WriteFiles(t, dir, map[string]string{"services/checkout.yaml": strings.Replace(checkoutYAML, "The checkout flow.", "The new checkout flow.", 1)})
 	touchLater(t, p)
 	r := syncOK(t, s, "org")
 	if r.FilesRead != 1 || r.Unchanged {
@@ -322,7 +324,7 @@ func TestIncrementalSyncRereadsOnlyChangedFiles(t *testing.T) {
 func TestPlaceholderFileChangesTriggerReread(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	dir := writeTree(t, t.TempDir(), map[string]string{
+	dir := testenv.WriteFiles(t, t.TempDir(), map[string]string{
 		"catalog-info.yaml": `apiVersion: backstage.io/v1alpha1
 kind: API
 metadata: {name: orders-api}
@@ -344,7 +346,7 @@ spec:
 	if def := d.Entity["spec"].(map[string]any)["definition"]; !strings.Contains(def.(string), "title: Orders") {
 		t.Fatalf("definition not substituted: %v", def)
 	}
-	writeTree(t, dir, map[string]string{"openapi.yaml": "openapi: 3.1.0\ninfo: {title: Orders v2, version: '2'}\n"})
+	testenv.WriteFiles(t, dir, map[string]string{"openapi.yaml": "openapi: 3.1.0\ninfo: {title: Orders v2, version: '2'}\n"})
 	touchLater(t, filepath.Join(dir, "openapi.yaml"))
 	if r := syncOK(t, s, "org"); r.FilesRead != 1 {
 		t.Fatalf("changed $text file should re-read its descriptor: %+v", r)
@@ -359,7 +361,7 @@ func TestDuplicateRefsKeepTheFirstAndPromoteTheNextWhenItGoes(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
 	dup := strings.Replace(checkoutYAML, "The checkout flow.", "Second copy.", 1)
-	dir := writeTree(t, t.TempDir(), map[string]string{
+	dir := testenv.WriteFiles(t, t.TempDir(), map[string]string{
 		"catalog-info.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec:\n  targets: [./a.yaml, ./b.yaml]\n",
 		"a.yaml":            checkoutYAML,
 		"b.yaml":            dup,
@@ -401,8 +403,8 @@ func TestDuplicateRefsKeepTheFirstAndPromoteTheNextWhenItGoes(t *testing.T) {
 func TestDuplicatesAcrossSourcesFollowSourceOrder(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	first := writeTree(t, t.TempDir(), map[string]string{"catalog-info.yaml": checkoutYAML})
-	second := writeTree(t, t.TempDir(), map[string]string{"catalog-info.yaml": strings.Replace(checkoutYAML, "The checkout flow.", "From second.", 1)})
+	first := testenv.WriteFiles(t, t.TempDir(), map[string]string{"catalog-info.yaml": checkoutYAML})
+	second := testenv.WriteFiles(t, t.TempDir(), map[string]string{"catalog-info.yaml": strings.Replace(checkoutYAML, "The checkout flow.", "From second.", 1)})
 	addDir(t, s, "second", second)
 	syncOK(t, s, "second")
 	addDir(t, s, "first", first)
@@ -424,7 +426,7 @@ func TestDuplicatesAcrossSourcesFollowSourceOrder(t *testing.T) {
 func TestBadFilesAreReportedAndNeverStopTheRest(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	dir := writeTree(t, t.TempDir(), map[string]string{
+	dir := testenv.WriteFiles(t, t.TempDir(), map[string]string{
 		"catalog-info.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec:\n  targets: [./good.yaml, ./syntax.yaml, ./invalid.yaml, ./missing.yaml, ./big.yaml, ./latin1.yaml]\n",
 		"good.yaml":         checkoutYAML,
 		"syntax.yaml":       "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: [unclosed\n",
@@ -476,7 +478,7 @@ func TestBadFilesAreReportedAndNeverStopTheRest(t *testing.T) {
 func TestFailedSyncKeepsThePreviousCache(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	dir := writeTree(t, t.TempDir(), orgFiles())
+	dir := testenv.WriteFiles(t, t.TempDir(), orgFiles())
 	addDir(t, s, "org", dir)
 	syncOK(t, s, "org")
 	if err := os.Remove(filepath.Join(dir, "catalog-info.yaml")); err != nil {
@@ -502,7 +504,7 @@ func TestFailedSyncKeepsThePreviousCache(t *testing.T) {
 func TestSyncIsAudited(t *testing.T) {
 	s, st := newService(t)
 	ctx := context.Background()
-	addDir(t, s, "org", writeTree(t, t.TempDir(), orgFiles()))
+	addDir(t, s, "org", testenv.WriteFiles(t, t.TempDir(), orgFiles()))
 	syncOK(t, s, "org")
 	var n int
 	if err := st.R.QueryRow(`SELECT count(*) FROM audit_log WHERE action IN ('catalog.add-source', 'catalog.sync') AND target = 'org' AND outcome = 'ok'`).Scan(&n); err != nil {
@@ -546,8 +548,8 @@ func TestAddSourceValidatesInput(t *testing.T) {
 func TestPlatformSourcesAreReconciled(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	a := writeTree(t, t.TempDir(), map[string]string{"catalog-info.yaml": checkoutYAML})
-	b := writeTree(t, t.TempDir(), map[string]string{"catalog-info.yaml": strings.Replace(checkoutYAML, "name: checkout", "name: other", 1)})
+	a := testenv.WriteFiles(t, t.TempDir(), map[string]string{"catalog-info.yaml": checkoutYAML})
+	b := testenv.WriteFiles(t, t.TempDir(), map[string]string{"catalog-info.yaml": strings.Replace(checkoutYAML, "name: checkout", "name: other", 1)})
 	if err := s.SetPlatformSources(ctx, []Source{{Name: "a", Kind: KindDir, Target: a}}); err != nil {
 		t.Fatal(err)
 	}
@@ -568,5 +570,33 @@ func TestPlatformSourcesAreReconciled(t *testing.T) {
 	}
 	if err := s.RemoveSource(ctx, "b"); err == nil || !strings.Contains(err.Error(), "platform.yaml") {
 		t.Errorf("removing a platform source should point at platform.yaml: %v", err)
+	}
+}
+
+func TestLocalSourcesAreMarkedAndYieldToTheOrganisationsCatalog(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	local := testenv.WriteFiles(t, t.TempDir(), map[string]string{"catalog-info.yaml": checkoutYAML})
+	src, err := s.AddSource(ctx, AddSourceOptions{Target: local, Name: "local-checkout", Local: true})
+	if err != nil || src.Origin != OriginLocal {
+		t.Fatalf("add local source: %+v %v", src, err)
+	}
+	syncOK(t, s, "local-checkout")
+	d, err := s.Entity(ctx, "checkout")
+	if err != nil || !d.Local {
+		t.Fatalf("entity of a local source should be marked local: %+v %v", d.EntitySummary, err)
+	}
+	// The organisation's catalog picks it up: its copy wins and is not local.
+	org := testenv.WriteFiles(t, t.TempDir(), map[string]string{"catalog-info.yaml": strings.Replace(checkoutYAML, "The checkout flow.", "From the org.", 1)})
+	if err := s.SetPlatformSources(ctx, []Source{{Name: "org", Kind: KindDir, Target: org}}); err != nil {
+		t.Fatal(err)
+	}
+	syncOK(t, s, "org")
+	d, _ = s.Entity(ctx, "checkout")
+	if d.Local || d.Description != "From the org." {
+		t.Errorf("organisation's copy should win: %+v", d.EntitySummary)
+	}
+	if err := s.RemoveSource(ctx, "local-checkout"); err != nil {
+		t.Errorf("a local source can be removed: %v", err)
 	}
 }

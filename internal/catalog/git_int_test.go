@@ -53,7 +53,7 @@ func TestGitSourceClonesThenSyncsOnlyWhatAPushChanged(t *testing.T) {
 		t.Fatalf("new file not synced: %v", err)
 	}
 	// Delete a file.
-	wt.Write(t, map[string]string{"services/wallet.yaml": ""})
+	wt.Write(t, map[string]string{"services/wallet.yaml": testenv.Delete})
 	wt.Commit(t, "drop wallet")
 	wt.Push(t)
 	r = syncOK(t, s, "org")

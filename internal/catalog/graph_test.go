@@ -3,6 +3,8 @@ package catalog
 import (
 	"context"
 	"testing"
+
+	"github.com/paved-dev/paved/internal/testenv"
 )
 
 func TestGraphBothWaysDoesNotZigzagIntoSiblings(t *testing.T) {
@@ -14,7 +16,7 @@ kind: Component
 metadata: {name: sibling}
 spec: {type: service, lifecycle: production, owner: team-a, dependsOn: [resource:payments-db]}
 `
-	addDir(t, s, "org", writeTree(t, t.TempDir(), files))
+	addDir(t, s, "org", testenv.WriteFiles(t, t.TempDir(), files))
 	syncOK(t, s, "org")
 	g, err := s.Graph(context.Background(), "checkout", GraphOptions{Depth: 3, Direction: Both})
 	if err != nil {

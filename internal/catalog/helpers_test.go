@@ -21,21 +21,6 @@ func newService(t *testing.T) (*Service, *store.Store) {
 	return New(Options{Store: st, Audit: audit.New(st), CacheDir: t.TempDir()}), st
 }
 
-// writeTree writes files (slash paths relative to dir) and returns dir.
-func writeTree(t *testing.T, dir string, files map[string]string) string {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func addDir(t *testing.T, s *Service, name, dir string) {
 	t.Helper()
 	if _, err := s.AddSource(context.Background(), AddSourceOptions{Target: dir, Name: name}); err != nil {

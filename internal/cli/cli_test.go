@@ -16,6 +16,7 @@ import (
 	"github.com/paved-dev/paved/internal/cli"
 	"github.com/paved-dev/paved/internal/core"
 	"github.com/paved-dev/paved/internal/platform"
+	"github.com/paved-dev/paved/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -369,15 +370,7 @@ func TestPlatformUseDirectorySyncsItsCatalog(t *testing.T) {
 		"platform.yaml":             "apiVersion: paved.dev/v1alpha1\nkind: Platform\nmetadata:\n  name: tiny\n  title: Tiny\nspec:\n  catalog:\n    locations:\n      - name: tiny-catalog\n        target: ./catalog\n",
 		"catalog/catalog-info.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: tiny-service\nspec:\n  type: service\n  lifecycle: production\n  owner: tiny-team\n",
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testenv.WriteFiles(t, dir, files)
 	r := ok(t, "platform", "use", dir, "-o", "json")
 	v := decode[struct {
 		Platform platform.Info        `json:"platform"`

@@ -15,6 +15,14 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport/ssh"
 )
 
+// AuthFor returns the credentials for remoteURL (see authFor), for callers
+// that push with go-git themselves (a scaffold's publish:git).
+func AuthFor(remoteURL string) (transport.AuthMethod, error) { return authFor(remoteURL) }
+
+// Explain turns a transport error into a message that says what to do, with
+// credentials removed.
+func Explain(err error) error { return explain(err) }
+
 // authFor finds credentials for remoteURL the way git users keep them:
 //   - https: a token in PAVED_GIT_TOKEN (or GITHUB_TOKEN for github.com,
 //     GITLAB_TOKEN for gitlab hosts), else the user's git credential helpers

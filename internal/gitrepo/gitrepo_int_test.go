@@ -15,25 +15,25 @@ import (
 	"testing/fstest"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/paved-dev/paved/internal/testenv"
 )
 
 // served is a work repository pushed to a bare repository that a git
 // daemon serves.
 type served struct {
-	work, url string
-	daemon    *gitDaemon
+	work *testenv.WorkTree
+	url  string
+	srv  *testenv.GitServer
 }
 
 func serve(t *testing.T, files map[string]string) (*served, string) {
 	t.Helper()
-	base := t.TempDir()
-	work := workRepo(t)
-	writeFiles(t, work, files)
-	c := commit(t, work, "first")
-	bareRemote(t, base, "catalog.git", work)
-	push(t, work, "main")
-	d := startGitDaemon(t, base)
-	return &served{work: work, url: d.URL + "catalog.git", daemon: d}, c
+	srv := testenv.StartGitServer(t)
+	work := testenv.NewWorkTree(t, "")
+	work.Write(t, files)
+	c := work.Commit(t, "first")
+	return &served{work: work, url: srv.Publish(t, "catalog.git", work), srv: srv}, c
 }
 
 func TestUpdateClonesThenFetches(t *testing.T) {
@@ -62,9 +62,9 @@ func TestUpdateClonesThenFetches(t *testing.T) {
 		t.Fatalf("first commit content = %q", b)
 	}
 
-	writeFiles(t, s.work, map[string]string{"catalog-info.yaml": "two\n", "more.yaml": "more\n"})
-	c2 := commit(t, s.work, "second")
-	push(t, s.work, "main")
+	s.work.Write(t, map[string]string{"catalog-info.yaml": "two\n", "more.yaml": "more\n"})
+	c2 := s.work.Commit(t, "second")
+	s.work.Push(t)
 
 	repo, h, err = Update(ctx, dir, s.url, "")
 	if err != nil {
@@ -82,10 +82,10 @@ func TestUpdateClonesThenFetches(t *testing.T) {
 	}
 
 	// A force-push that rewrites history is followed too.
-	runGit(t, s.work, "reset", "-q", "--hard", c1)
-	writeFiles(t, s.work, map[string]string{"rewritten.yaml": "x\n"})
-	c3 := commit(t, s.work, "rewritten")
-	push(t, s.work, "main")
+	s.work.Git(t, "reset", "-q", "--hard", c1)
+	s.work.Write(t, map[string]string{"rewritten.yaml": "x\n"})
+	c3 := s.work.Commit(t, "rewritten")
+	s.work.Push(t)
 	if _, h, err = Update(ctx, dir, s.url, ""); err != nil || h.String() != c3 {
 		t.Fatalf("after a force-push Update = %s, %v; want %s", h, err, c3)
 	}
@@ -94,14 +94,14 @@ func TestUpdateClonesThenFetches(t *testing.T) {
 func TestUpdateResolvesBranchesAndTags(t *testing.T) {
 	ctx := context.Background()
 	s, c1 := serve(t, map[string]string{"a.yaml": "a\n"})
-	runGit(t, s.work, "tag", "v1")
-	writeFiles(t, s.work, map[string]string{"a.yaml": "b\n"})
-	c2 := commit(t, s.work, "second")
-	runGit(t, s.work, "tag", "-a", "-m", "release two", "v2")
-	runGit(t, s.work, "checkout", "-q", "-b", "release", c1)
-	writeFiles(t, s.work, map[string]string{"release.yaml": "r\n"})
-	cr := commit(t, s.work, "release only")
-	push(t, s.work, "main", "release", "--tags")
+	s.work.Git(t, "tag", "v1")
+	s.work.Write(t, map[string]string{"a.yaml": "b\n"})
+	c2 := s.work.Commit(t, "second")
+	s.work.Git(t, "tag", "-a", "-m", "release two", "v2")
+	s.work.Git(t, "checkout", "-q", "-b", "release", c1)
+	s.work.Write(t, map[string]string{"release.yaml": "r\n"})
+	cr := s.work.Commit(t, "release only")
+	s.work.PushRef(t, "main", "release", "--tags")
 
 	tests := []struct {
 		ref, want string
@@ -152,10 +152,10 @@ func TestUpdateOnUnreachableRemoteKeepsTheOldCommit(t *testing.T) {
 	if _, _, err := Update(ctx, dir, s.url, ""); err != nil {
 		t.Fatal(err)
 	}
-	writeFiles(t, s.work, map[string]string{"catalog-info.yaml": "two\n"})
-	commit(t, s.work, "not fetched")
-	push(t, s.work, "main")
-	s.daemon.Stop()
+	s.work.Write(t, map[string]string{"catalog-info.yaml": "two\n"})
+	s.work.Commit(t, "not fetched")
+	s.work.Push(t)
+	s.srv.Stop()
 
 	repo, h, err := Update(ctx, dir, s.url, "")
 	var stale *StaleError
@@ -191,7 +191,7 @@ func TestUpdateOnUnreachableRemoteKeepsTheOldCommit(t *testing.T) {
 
 func TestUpdateOnUnreachableRemoteWithoutCloneFails(t *testing.T) {
 	s, _ := serve(t, map[string]string{"a.yaml": "a\n"})
-	s.daemon.Stop()
+	s.srv.Stop()
 	dir := filepath.Join(t.TempDir(), "clone.git")
 	_, _, err := Update(context.Background(), dir, s.url, "")
 	var stale *StaleError
@@ -210,22 +210,22 @@ func TestOpenOfAMissingCloneFails(t *testing.T) {
 }
 
 func TestLocalReadsARepositoryInPlace(t *testing.T) {
-	work := workRepo(t)
-	writeFiles(t, work, map[string]string{"catalog-info.yaml": "one\n", "sub/x.yaml": "x\n"})
-	c1 := commit(t, work, "one")
-	runGit(t, work, "tag", "v1")
-	writeFiles(t, work, map[string]string{"catalog-info.yaml": "two\n"})
-	c2 := commit(t, work, "two")
-	runGit(t, work, "tag", "-a", "-m", "annotated", "v2")
-	runGit(t, work, "checkout", "-q", "-b", "feature")
-	writeFiles(t, work, map[string]string{"feature.yaml": "f\n"})
-	c3 := commit(t, work, "feature")
-	runGit(t, work, "checkout", "-q", "main")
+	work := testenv.NewWorkTree(t, "")
+	work.Write(t, map[string]string{"catalog-info.yaml": "one\n", "sub/x.yaml": "x\n"})
+	c1 := work.Commit(t, "one")
+	work.Git(t, "tag", "v1")
+	work.Write(t, map[string]string{"catalog-info.yaml": "two\n"})
+	c2 := work.Commit(t, "two")
+	work.Git(t, "tag", "-a", "-m", "annotated", "v2")
+	work.Git(t, "checkout", "-q", "-b", "feature")
+	work.Write(t, map[string]string{"feature.yaml": "f\n"})
+	c3 := work.Commit(t, "feature")
+	work.Git(t, "checkout", "-q", "main")
 	// A stale remote-tracking branch with the same name must not win over
 	// the repository's own branch.
-	runGit(t, work, "update-ref", "refs/remotes/origin/main", c1)
+	work.Git(t, "update-ref", "refs/remotes/origin/main", c1)
 	// Uncommitted edits are not part of any commit.
-	writeFiles(t, work, map[string]string{"catalog-info.yaml": "dirty\n"})
+	work.Write(t, map[string]string{"catalog-info.yaml": "dirty\n"})
 
 	tests := []struct {
 		ref, want string
@@ -238,7 +238,7 @@ func TestLocalReadsARepositoryInPlace(t *testing.T) {
 		{c1, c1},
 	}
 	for _, tt := range tests {
-		repo, h, err := Local(work, tt.ref)
+		repo, h, err := Local(work.Dir, tt.ref)
 		if err != nil {
 			t.Fatalf("Local(%q): %v", tt.ref, err)
 		}
@@ -256,35 +256,35 @@ func TestLocalReadsARepositoryInPlace(t *testing.T) {
 		}
 	}
 
-	if _, _, err := Local(work, "no-such-ref"); err == nil || !strings.Contains(err.Error(), "check the ref") {
+	if _, _, err := Local(work.Dir, "no-such-ref"); err == nil || !strings.Contains(err.Error(), "check the ref") {
 		t.Errorf("Local with an unknown ref = %v, want an error saying to check the ref", err)
 	}
-	if _, _, err := Local(filepath.Join(work, "sub"), ""); err == nil {
+	if _, _, err := Local(filepath.Join(work.Dir, "sub"), ""); err == nil {
 		t.Error("Local of a subdirectory of a repository succeeded; it must be the repository itself")
 	}
 	if _, _, err := Local(t.TempDir(), ""); err == nil {
 		t.Error("Local of a plain directory succeeded")
 	}
-	if got := runGit(t, work, "status", "--porcelain"); got != "M catalog-info.yaml" {
+	if got := work.Git(t, "status", "--porcelain"); got != "M catalog-info.yaml" {
 		t.Errorf("Local changed the repository: git status = %q", got)
 	}
 }
 
-// treeRepo commits a small tree and returns its snapshot and the work dir.
-func treeRepo(t *testing.T) (*TreeFS, string) {
+// treeRepo commits a small tree and returns its snapshot and the work tree.
+func treeRepo(t *testing.T) (*TreeFS, *testenv.WorkTree) {
 	t.Helper()
-	work := workRepo(t)
-	writeFiles(t, work, map[string]string{
+	work := testenv.NewWorkTree(t, "")
+	work.Write(t, map[string]string{
 		"a.txt":          "alpha\n",
 		"dir/b.yaml":     "kind: B\n",
 		"dir/sub/c.yaml": "kind: C\n",
 		"exec.sh":        "#!/bin/sh\necho hi\n",
 	})
-	if err := os.Chmod(filepath.Join(work, "exec.sh"), 0o755); err != nil {
+	if err := os.Chmod(filepath.Join(work.Dir, "exec.sh"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	c := commit(t, work, "tree")
-	repo, h, err := Local(work, "")
+	c := work.Commit(t, "tree")
+	repo, h, err := Local(work.Dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +407,7 @@ func TestTreeFSFingerprintIsTheBlobHash(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Fingerprint(%q): %v", name, err)
 		}
-		if want := runGit(t, work, "rev-parse", "HEAD:"+name); got != want {
+		if want := work.Git(t, "rev-parse", "HEAD:"+name); got != want {
 			t.Errorf("Fingerprint(%q) = %s, want blob %s", name, got, want)
 		}
 	}
@@ -492,8 +492,8 @@ func TestTreeFSSubIsRootedAtTheDirectory(t *testing.T) {
 }
 
 func TestChangedPathsListsExactlyTheChangedFiles(t *testing.T) {
-	work := workRepo(t)
-	writeFiles(t, work, map[string]string{
+	work := testenv.NewWorkTree(t, "")
+	work.Write(t, map[string]string{
 		"a.yaml":            "a\n",
 		"keep.yaml":         "same\n",
 		"dir/b.yaml":        "b\n",
@@ -503,18 +503,18 @@ func TestChangedPathsListsExactlyTheChangedFiles(t *testing.T) {
 		"untouched/y/z.txt": "z\n",
 		"moved/old-name.md": "a file long enough that git sees the rename as a rename\n",
 	})
-	c1 := commit(t, work, "one")
-	writeFiles(t, work, map[string]string{
+	c1 := work.Commit(t, "one")
+	work.Write(t, map[string]string{
 		"dir/b.yaml":        "b changed\n",
-		"dir/gone.yaml":     deleteFile,
+		"dir/gone.yaml":     testenv.Delete,
 		"dir/new/e.yaml":    "e\n",
-		"a.yaml":            deleteFile,
+		"a.yaml":            testenv.Delete,
 		"f.yaml":            "a\n", // a.yaml renamed
-		"moved/old-name.md": deleteFile,
+		"moved/old-name.md": testenv.Delete,
 		"moved/new-name.md": "a file long enough that git sees the rename as a rename\n",
 	})
-	c2 := commit(t, work, "two")
-	repo, _, err := Local(work, "")
+	c2 := work.Commit(t, "two")
+	repo, _, err := Local(work.Dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/paved-dev/paved/internal/testenv"
 )
 
 func TestRedactRemovesCredentialsFromURLs(t *testing.T) {
@@ -157,11 +159,11 @@ func TestCredentialsNeverAppearInStaleFetchErrors(t *testing.T) {
 	isolateGitConfig(t)
 	// A clone from a local repository, then fetches from a URL with a
 	// password that fails: the stale error must not carry it.
-	work := workRepo(t)
-	writeFiles(t, work, map[string]string{"a.yaml": "a\n"})
-	commit(t, work, "one")
+	work := testenv.NewWorkTree(t, "")
+	work.Write(t, map[string]string{"a.yaml": "a\n"})
+	work.Commit(t, "one")
 	dir := filepath.Join(t.TempDir(), "clone.git")
-	if _, _, err := Update(context.Background(), dir, work, ""); err != nil {
+	if _, _, err := Update(context.Background(), dir, work.Dir, ""); err != nil {
 		t.Fatalf("clone from a local path: %v", err)
 	}
 	srv, _ := gitHTTPServer(t, http.StatusInternalServerError)
@@ -197,32 +199,32 @@ func TestTokenFromEnvironmentIsSentButNeverShown(t *testing.T) {
 
 // linkRepo commits a regular file, symbolic links (to a file inside, to a
 // file outside the tree, to a directory) and a submodule entry.
-func linkRepo(t *testing.T) (*TreeFS, string) {
+func linkRepo(t *testing.T) (*TreeFS, *testenv.WorkTree) {
 	t.Helper()
-	work := workRepo(t)
-	writeFiles(t, work, map[string]string{"a.yaml": "a\n", "dir/b.yaml": "b\n"})
+	work := testenv.NewWorkTree(t, "")
+	work.Write(t, map[string]string{"a.yaml": "a\n", "dir/b.yaml": "b\n"})
 	for name, target := range map[string]string{
 		"inside-link":  "a.yaml",
 		"outside-link": "/etc/passwd",
 		"parent-link":  "../../../../etc/passwd",
 		"dir-link":     "dir",
 	} {
-		if err := os.Symlink(target, filepath.Join(work, name)); err != nil {
+		if err := os.Symlink(target, filepath.Join(work.Dir, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	runGit(t, work, "add", "-A")
-	other := workRepo(t)
-	sub := commit(t, other, "submodule commit")
-	runGit(t, work, "update-index", "--add", "--cacheinfo", "160000,"+sub+",vendored")
-	runGit(t, work, "commit", "-q", "-m", "links") // no add -A: it would drop the gitlink
-	if mode := runGit(t, work, "ls-tree", "HEAD", "vendored"); !strings.HasPrefix(mode, "160000 ") {
+	work.Git(t, "add", "-A")
+	other := testenv.NewWorkTree(t, "")
+	sub := other.Commit(t, "submodule commit")
+	work.Git(t, "update-index", "--add", "--cacheinfo", "160000,"+sub+",vendored")
+	work.Git(t, "commit", "-q", "-m", "links") // no add -A: it would drop the gitlink
+	if mode := work.Git(t, "ls-tree", "HEAD", "vendored"); !strings.HasPrefix(mode, "160000 ") {
 		t.Fatalf("vendored was not committed as a submodule: %q", mode)
 	}
-	if mode := runGit(t, work, "ls-tree", "HEAD", "outside-link"); !strings.HasPrefix(mode, "120000 ") {
+	if mode := work.Git(t, "ls-tree", "HEAD", "outside-link"); !strings.HasPrefix(mode, "120000 ") {
 		t.Fatalf("outside-link was not committed as a symlink: %q", mode)
 	}
-	repo, h, err := Local(work, "")
+	repo, h, err := Local(work.Dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,11 +324,11 @@ func TestTreeFSRejectsPathsThatClimbOut(t *testing.T) {
 }
 
 func TestTreeFSRefusesOversizedFiles(t *testing.T) {
-	work := workRepo(t)
+	work := testenv.NewWorkTree(t, "")
 	big := strings.Repeat("0123456789abcdef", MaxBlobBytes/16+1)
-	writeFiles(t, work, map[string]string{"big.yaml": big, "small.yaml": "s\n"})
-	commit(t, work, "big")
-	repo, h, err := Local(work, "")
+	work.Write(t, map[string]string{"big.yaml": big, "small.yaml": "s\n"})
+	work.Commit(t, "big")
+	repo, h, err := Local(work.Dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,20 +1,14 @@
 package platform_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"io/fs"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/paved-dev/paved/internal/audit"
@@ -22,6 +16,7 @@ import (
 	"github.com/paved-dev/paved/internal/platform/demo"
 	"github.com/paved-dev/paved/internal/schemacheck"
 	"github.com/paved-dev/paved/internal/store"
+	"github.com/paved-dev/paved/internal/testenv"
 )
 
 const fixtureDir = "../../testdata/platform"
@@ -88,24 +83,11 @@ func platformYAML(name, title string, targets ...string) string {
 	return b.String()
 }
 
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // platformDir writes a platform repository directory.
 func platformDir(t *testing.T, name, title string) string {
 	t.Helper()
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testenv.WriteFiles(t, dir, map[string]string{
 		"platform.yaml":             platformYAML(name, title, "./catalog"),
 		"catalog/catalog-info.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\nspec:\n  type: service\n  lifecycle: production\n  owner: team\n",
 	})
@@ -291,7 +273,7 @@ func TestUseLocalDirectory(t *testing.T) {
 	}
 
 	// Edits on disk are read as they are (a directory platform needs no refresh).
-	writeFiles(t, dir, map[string]string{"platform.yaml": platformYAML("local-platform", "Renamed", "./catalog")})
+	testenv.WriteFiles(t, dir, map[string]string{"platform.yaml": platformYAML("local-platform", "Renamed", "./catalog")})
 	if info, err := e.svc.Refresh(ctx); err != nil || info.Title != "Renamed" {
 		t.Fatalf("Refresh = %+v, %v; want the edited title", info, err)
 	}
@@ -318,7 +300,7 @@ func TestUseDemoReturnsToTheEmbeddedDemo(t *testing.T) {
 func TestUseOfABadPlatformKeepsThePreviousOne(t *testing.T) {
 	ctx := context.Background()
 	base := t.TempDir()
-	writeFiles(t, base, map[string]string{
+	testenv.WriteFiles(t, base, map[string]string{
 		"invalid/platform.yaml":  "apiVersion: paved.dev/v1alpha1\nkind: Platform\nmetadata:\n  name: Bad Name\nspec: {}\n",
 		"broken/platform.yaml":   "apiVersion: [\n",
 		"no-platform/README.md":  "nothing\n",
@@ -345,7 +327,7 @@ func TestUseOfABadPlatformKeepsThePreviousOne(t *testing.T) {
 		{"catalog location escapes", filepath.Join(base, "escape"), []string{"spec.catalog.locations[1].target", "leads outside the platform repository"}},
 		{"missing directory", filepath.Join(base, "missing"), []string{"not a git URL nor an existing directory"}},
 		{"a file", filepath.Join(base, "a-file"), []string{"not a git URL nor an existing directory"}},
-		{"unreachable git remote", "git://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/platform.git", []string{"platform repository"}},
+		{"unreachable git remote", "git://127.0.0.1:" + strconv.Itoa(testenv.FreePort(t)) + "/platform.git", []string{"platform repository"}},
 		{"password in URL", "https://user:s3cret@git.example.com/platform.git", []string{"password or token"}},
 	}
 	e := newEnv(t)
@@ -449,116 +431,29 @@ func TestCatalogLocationsRefuseToClimbOutOfThePlatform(t *testing.T) {
 
 // ---- git platforms, served by a real git daemon ----
 
-func gitEnv(home string) []string {
-	env := []string{}
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "GIT_") || strings.HasPrefix(kv, "HOME=") || strings.HasPrefix(kv, "XDG_CONFIG_HOME=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, "HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Paved Test", "GIT_AUTHOR_EMAIL=test@paved.invalid",
-		"GIT_COMMITTER_NAME=Paved Test", "GIT_COMMITTER_EMAIL=test@paved.invalid", "GIT_TERMINAL_PROMPT=0")
-}
-
-func runGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Fatalf("these tests need the git CLI: %v", err)
-	}
-	cmd := exec.Command("git", append([]string{"-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = gitEnv(t.TempDir())
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, errb.String())
-	}
-	return strings.TrimSpace(out.String())
-}
-
-// gitServer serves bare repositories under base with `git daemon`.
-type gitServer struct {
-	base, url string
-	cmd       *exec.Cmd
-	once      sync.Once
-}
-
-func startGitServer(t *testing.T) *gitServer {
-	t.Helper()
-	base := t.TempDir()
-	var log string
-	for attempt := 0; attempt < 5; attempt++ {
-		port := freePort(t)
-		// Run git-daemon itself: `git daemon` would start it as a child
-		// that outlives killing the git wrapper.
-		cmd := exec.Command(filepath.Join(runGit(t, t.TempDir(), "--exec-path"), "git-daemon"), "--export-all", "--base-path="+base, "--listen=127.0.0.1",
-			"--port="+strconv.Itoa(port), "--reuseaddr", "--verbose", "--informative-errors", base)
-		cmd.Env = gitEnv(t.TempDir())
-		stderr, err := cmd.StderrPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start git daemon: %v", err)
-		}
-		sc := bufio.NewScanner(stderr)
-		log = ""
-		for sc.Scan() {
-			log += sc.Text() + "\n"
-			if strings.Contains(sc.Text(), "Ready to rumble") {
-				go func() { _, _ = io.Copy(io.Discard, stderr) }()
-				s := &gitServer{base: base, url: "git://127.0.0.1:" + strconv.Itoa(port) + "/", cmd: cmd}
-				t.Cleanup(s.stop)
-				return s
-			}
-		}
-		_ = cmd.Wait()
-	}
-	t.Fatalf("git daemon did not start:\n%s", log)
-	return nil
-}
-
-func (s *gitServer) stop() {
-	s.once.Do(func() { _ = s.cmd.Process.Kill(); _ = s.cmd.Wait() })
-}
-
-// platformRepo is a work repository pushed to a bare repository on s.
+// platformRepo is a work repository pushed to a bare repository on a git
+// server.
 type platformRepo struct {
-	work, url string
+	*testenv.WorkTree
+	url string
 }
 
-// newRepo creates name.git on s with one commit of files on main.
-func (s *gitServer) newRepo(t *testing.T, name string, files map[string]string) (*platformRepo, string) {
+// newRepo creates name.git on srv with one commit of files on main.
+func newRepo(t *testing.T, srv *testenv.GitServer, name string, files map[string]string) (*platformRepo, string) {
 	t.Helper()
-	work := t.TempDir()
-	runGit(t, work, "init", "-q", "-b", "main", ".")
-	bare := filepath.Join(s.base, name+".git")
-	runGit(t, s.base, "init", "-q", "--bare", bare)
-	runGit(t, work, "remote", "add", "origin", bare)
-	r := &platformRepo{work: work, url: s.url + name + ".git"}
-	return r, r.commit(t, files, "main")
+	w := testenv.NewWorkTree(t, "")
+	w.Write(t, files)
+	c := w.Commit(t, "change")
+	return &platformRepo{WorkTree: w, url: srv.Publish(t, name+".git", w)}, c
 }
 
 // commit writes files, commits them and pushes branch.
 func (r *platformRepo) commit(t *testing.T, files map[string]string, branch string) string {
 	t.Helper()
-	writeFiles(t, r.work, files)
-	runGit(t, r.work, "add", "-A")
-	runGit(t, r.work, "commit", "-q", "-m", "change")
-	runGit(t, r.work, "push", "-q", "--force", "origin", "HEAD:refs/heads/"+branch)
-	return runGit(t, r.work, "rev-parse", "HEAD")
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	r.Write(t, files)
+	c := r.Commit(t, "change")
+	r.PushRef(t, "HEAD:refs/heads/"+branch)
+	return c
 }
 
 func gitPlatformFiles(name, title string) map[string]string {
@@ -570,8 +465,8 @@ func gitPlatformFiles(name, title string) map[string]string {
 
 func TestUseGitPlatformServedByGitDaemon(t *testing.T) {
 	ctx := context.Background()
-	srv := startGitServer(t)
-	repo, c1 := srv.newRepo(t, "platform", gitPlatformFiles("remote-platform", "Remote platform"))
+	srv := testenv.StartGitServer(t)
+	repo, c1 := newRepo(t, srv, "platform", gitPlatformFiles("remote-platform", "Remote platform"))
 	e := newEnv(t)
 
 	info, err := e.svc.Use(ctx, repo.url, "")
@@ -598,7 +493,7 @@ func TestUseGitPlatformServedByGitDaemon(t *testing.T) {
 	}
 
 	// Reading the current platform needs no network.
-	srv.stop()
+	srv.Stop()
 	p, err = e.reopen(t).Current(ctx)
 	if err != nil {
 		t.Fatalf("Current with the git server down: %v", err)
@@ -610,8 +505,8 @@ func TestUseGitPlatformServedByGitDaemon(t *testing.T) {
 
 func TestUseGitPlatformOnABranch(t *testing.T) {
 	ctx := context.Background()
-	srv := startGitServer(t)
-	repo, _ := srv.newRepo(t, "platform", gitPlatformFiles("main-platform", "Main"))
+	srv := testenv.StartGitServer(t)
+	repo, _ := newRepo(t, srv, "platform", gitPlatformFiles("main-platform", "Main"))
 	staging := repo.commit(t, gitPlatformFiles("staging-platform", "Staging"), "staging")
 	e := newEnv(t)
 	info, err := e.svc.Use(ctx, repo.url, "staging")
@@ -632,8 +527,8 @@ func TestUseGitPlatformOnABranch(t *testing.T) {
 
 func TestRefreshPicksUpAPushedCommit(t *testing.T) {
 	ctx := context.Background()
-	srv := startGitServer(t)
-	repo, c1 := srv.newRepo(t, "platform", gitPlatformFiles("acme-remote", "First"))
+	srv := testenv.StartGitServer(t)
+	repo, c1 := newRepo(t, srv, "platform", gitPlatformFiles("acme-remote", "First"))
 	e := newEnv(t)
 	if _, err := e.svc.Use(ctx, repo.url, ""); err != nil {
 		t.Fatal(err)
@@ -665,7 +560,7 @@ func TestRefreshPicksUpAPushedCommit(t *testing.T) {
 	}
 
 	// Offline: Refresh fails, Current keeps working from the clone.
-	srv.stop()
+	srv.Stop()
 	if _, err := e.svc.Refresh(ctx); err == nil {
 		t.Fatal("Refresh with the server down succeeded")
 	}
@@ -676,15 +571,15 @@ func TestRefreshPicksUpAPushedCommit(t *testing.T) {
 
 func TestUseOfABadGitPlatformKeepsThePreviousGitPlatform(t *testing.T) {
 	ctx := context.Background()
-	srv := startGitServer(t)
-	good, c1 := srv.newRepo(t, "good", gitPlatformFiles("good-remote", "Good"))
-	bad, _ := srv.newRepo(t, "bad", map[string]string{"platform.yaml": "kind: Platform\n"})
-	noPlatform, _ := srv.newRepo(t, "none", map[string]string{"README.md": "no platform here\n"})
+	srv := testenv.StartGitServer(t)
+	good, c1 := newRepo(t, srv, "good", gitPlatformFiles("good-remote", "Good"))
+	bad, _ := newRepo(t, srv, "bad", map[string]string{"platform.yaml": "kind: Platform\n"})
+	noPlatform, _ := newRepo(t, srv, "none", map[string]string{"README.md": "no platform here\n"})
 	e := newEnv(t)
 	if _, err := e.svc.Use(ctx, good.url, ""); err != nil {
 		t.Fatal(err)
 	}
-	for _, target := range []string{bad.url, noPlatform.url, srv.url + "missing.git"} {
+	for _, target := range []string{bad.url, noPlatform.url, srv.URL("missing.git")} {
 		if _, err := e.svc.Use(ctx, target, ""); err == nil {
 			t.Fatalf("Use(%s) succeeded", target)
 		}
@@ -700,7 +595,7 @@ func TestUseOfABadGitPlatformKeepsThePreviousGitPlatform(t *testing.T) {
 		}
 	}
 	// And still offline.
-	srv.stop()
+	srv.Stop()
 	if p, err := e.reopen(t).Current(ctx); err != nil || p.Info.Commit != c1 {
 		t.Fatalf("offline Current = %+v, %v", p, err)
 	}
@@ -708,9 +603,9 @@ func TestUseOfABadGitPlatformKeepsThePreviousGitPlatform(t *testing.T) {
 
 func TestSwitchingBetweenGitPlatformsReadsTheNewOne(t *testing.T) {
 	ctx := context.Background()
-	srv := startGitServer(t)
-	one, c1 := srv.newRepo(t, "one", gitPlatformFiles("one", "One"))
-	two, c2 := srv.newRepo(t, "two", gitPlatformFiles("two", "Two"))
+	srv := testenv.StartGitServer(t)
+	one, c1 := newRepo(t, srv, "one", gitPlatformFiles("one", "One"))
+	two, c2 := newRepo(t, srv, "two", gitPlatformFiles("two", "Two"))
 	e := newEnv(t)
 	for _, step := range []struct {
 		url, name, commit string

@@ -6,24 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paved-dev/paved/internal/testenv"
 )
 
 const location = "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec:\n  targets:\n"
 
 const component = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: %s}\nspec: {type: service, lifecycle: production, owner: team-a}\n"
-
-func write(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func walkDir(t *testing.T, dir string) Result {
 	t.Helper()
@@ -54,9 +43,9 @@ func problems(res Result) string {
 
 func TestTargetsCannotEscapeTheSource(t *testing.T) {
 	outside := t.TempDir()
-	write(t, outside, map[string]string{"secret.yaml": strings.ReplaceAll(component, "%s", "stolen")})
+	testenv.WriteFiles(t, outside, map[string]string{"secret.yaml": strings.ReplaceAll(component, "%s", "stolen")})
 	root := filepath.Join(t.TempDir(), "src")
-	write(t, root, map[string]string{
+	testenv.WriteFiles(t, root, map[string]string{
 		"catalog-info.yaml": location +
 			"    - ../secret.yaml\n" +
 			"    - ./sub/../../secret.yaml\n" +
@@ -91,9 +80,9 @@ func TestTargetsCannotEscapeTheSource(t *testing.T) {
 
 func TestPlaceholdersCannotEscapeTheSource(t *testing.T) {
 	outside := t.TempDir()
-	write(t, outside, map[string]string{"passwd": "root:x:0:0"})
+	testenv.WriteFiles(t, outside, map[string]string{"passwd": "root:x:0:0"})
 	root := filepath.Join(t.TempDir(), "src")
-	write(t, root, map[string]string{
+	testenv.WriteFiles(t, root, map[string]string{
 		"catalog-info.yaml": "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: x}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: a\n  definition:\n    $text: ../passwd\n",
 	})
 	res := walkDir(t, root)
@@ -107,7 +96,7 @@ func TestPlaceholdersCannotEscapeTheSource(t *testing.T) {
 
 func TestOnlyRegularFilesAreRead(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{"catalog-info.yaml": location + "    - ./dir.yaml\n"})
+	testenv.WriteFiles(t, root, map[string]string{"catalog-info.yaml": location + "    - ./dir.yaml\n"})
 	if err := os.Mkdir(filepath.Join(root, "dir.yaml"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +108,7 @@ func TestOnlyRegularFilesAreRead(t *testing.T) {
 
 func TestOversizedDescriptorIsRejectedWithoutReadingIt(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{"catalog-info.yaml": location + "    - ./huge.yaml\n"})
+	testenv.WriteFiles(t, root, map[string]string{"catalog-info.yaml": location + "    - ./huge.yaml\n"})
 	f, err := os.Create(filepath.Join(root, "huge.yaml"))
 	if err != nil {
 		t.Fatal(err)
