@@ -31,14 +31,14 @@ var applierSQL = map[string]string{
 	"putFile":     `INSERT OR REPLACE INTO catalog_files(source, path, fingerprint, deps, targets, errors) VALUES(?,?,?,?,?,?)`,
 	"insert": `INSERT INTO catalog_entities(source, path, idx, line, ref, display_ref, kind, namespace, name, title, description,
 		type, lifecycle, owner, system, tags, winner, local) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-	"fts":    `INSERT INTO catalog_fts(rowid, name, title, description, tags, owner, type, system, links, annotations) VALUES(?,?,?,?,?,?,?,?,?,?)`,
+	"fts":    `INSERT INTO catalog_fts(rowid, name, title, description, tags, owner, type, system, links, annotations, facets) VALUES(?,?,?,?,?,?,?,?,?,?,?)`,
 	"tag":    `INSERT OR IGNORE INTO catalog_tags(tag, entity_id) VALUES(?,?)`,
 	"rel":    `INSERT INTO catalog_relations(src, type, dst, dst_ref) VALUES(?,?,?,?)`,
 	"unFts":  `DELETE FROM catalog_fts WHERE rowid = ?`,
 	"unTags": `DELETE FROM catalog_tags WHERE entity_id = ?`,
 	"unRels": `DELETE FROM catalog_relations WHERE src = ?`,
 	"setWin": `UPDATE catalog_entities SET winner = ? WHERE id = ?`,
-	"loadRow": `SELECT e.ref, e.name, e.title, e.description, e.kind, e.type, e.tags, e.owner, e.system, d.relations, d.body
+	"loadRow": `SELECT e.ref, e.name, e.title, e.description, e.kind, e.type, e.lifecycle, e.tags, e.owner, e.system, d.relations, d.body
 		FROM catalog_entities e JOIN catalog_documents d ON d.id = e.id WHERE e.id = ?`,
 	"rivals": `SELECT e.id, e.ref, e.winner, s.position, e.path, e.idx FROM catalog_entities e JOIN catalog_sources s ON s.name = e.source
 		WHERE e.ref IN (SELECT value FROM json_each(?))`,
@@ -263,7 +263,7 @@ func (a *applier) insert(p *row) (int64, error) {
 	tags, _ := json.Marshal(nonNil(p.fields.tags))
 	rels, _ := json.Marshal(nonNil(p.fields.relations))
 	res, err := a.exec("insert", a.source, p.path, p.idx, p.line, p.ref, p.displayRef, p.kind, p.namespace,
-		p.fields.name, p.fields.title, p.fields.description, p.fields.typ, p.lifecycle, p.fields.owner, p.fields.system,
+		p.fields.name, p.fields.title, p.fields.description, p.fields.typ, p.fields.lifecycle, p.fields.owner, p.fields.system,
 		string(tags), p.winner, a.local)
 	if err != nil {
 		return 0, err
@@ -280,7 +280,7 @@ func (a *applier) insert(p *row) (int64, error) {
 
 func (a *applier) index(id int64, ref string, f indexFields) error {
 	if _, err := a.exec("fts", id, f.name, f.title, f.description, strings.Join(f.tags, " "),
-		refName(f.owner), f.typ+" "+f.kind, refName(f.system), f.links, f.annotations); err != nil {
+		refName(f.owner), f.typ+" "+f.kind, refName(f.system), f.links, f.annotations, f.facetTokens()); err != nil {
 		return err
 	}
 	for _, t := range f.tags {
@@ -314,8 +314,8 @@ func (a *applier) promote(id int64) error {
 	if _, err := a.exec("setWin", 1, id); err != nil {
 		return err
 	}
-	var ref, name, title, desc, kind, typ, tags, owner, system, rels, body string
-	if err := a.stmts["loadRow"].QueryRowContext(a.ctx, id).Scan(&ref, &name, &title, &desc, &kind, &typ, &tags, &owner, &system, &rels, &body); err != nil {
+	var ref, name, title, desc, kind, typ, lifecycle, tags, owner, system, rels, body string
+	if err := a.stmts["loadRow"].QueryRowContext(a.ctx, id).Scan(&ref, &name, &title, &desc, &kind, &typ, &lifecycle, &tags, &owner, &system, &rels, &body); err != nil {
 		return fmt.Errorf("load entity %d: %w", id, err)
 	}
 	var raw map[string]any
@@ -325,7 +325,7 @@ func (a *applier) promote(id int64) error {
 	_ = json.Unmarshal([]byte(tags), &tagList)
 	_ = json.Unmarshal([]byte(rels), &relList)
 	f := fieldsOf(name, title, desc, kind, typ, tagList, raw, relList)
-	f.owner, f.system = owner, system
+	f.owner, f.system, f.lifecycle = owner, system, lifecycle
 	return a.index(id, ref, f)
 }
 

@@ -55,10 +55,14 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, erro
 	}
 	defer conn.Close()
 
-	if match != "" && !q.hasFilters() {
-		err = s.rankedPage(ctx, conn, q, match, &res)
+	if match != "" {
+		full := match
+		if f := filterMatch(q); f != "" {
+			full = "(" + match + ") AND " + f
+		}
+		err = s.textPage(ctx, conn, q, full, &res)
 	} else {
-		err = s.filteredPage(ctx, conn, q, match, &res)
+		err = s.filteredPage(ctx, conn, q, &res)
 	}
 	if err != nil {
 		return res, err
@@ -72,7 +76,7 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, erro
 		default:
 			res.Facets = map[string][]FacetCount{}
 			for _, fc := range facetColumns {
-				if res.Facets[fc.name], err = facet(ctx, conn, q, match, fc.name, fc.col); err != nil {
+				if res.Facets[fc.name], err = facet(ctx, conn, q, fc.name, fc.col); err != nil {
 					break
 				}
 			}
@@ -89,10 +93,41 @@ func (q SearchQuery) hasFilters() bool {
 	return len(q.Kinds)+len(q.Types)+len(q.Owners)+len(q.Lifecycles)+len(q.Systems)+len(q.Tags) > 0
 }
 
-// rankedPage serves a text query without filters: the search index ranks
-// and pages by itself, and only the page's entities are read.
-func (s *Service) rankedPage(ctx context.Context, conn *sql.Conn, q SearchQuery, match string, res *SearchResult) error {
-	rows, err := conn.QueryContext(ctx, `SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
+// Each keystroke's work is bounded: a text query's matches are counted and
+// ranked only up to these limits. A query that broad is typed on the way to
+// a narrower one; its results come in catalog order until it narrows.
+const (
+	// rankLimit is how many text matches may be ranked (bm25 costs a
+	// lookup per match).
+	rankLimit = 500
+	// scanLimit is how many text matches are examined to count a result;
+	// beyond it Total is a lower bound and TotalCapped is set ("2,000+").
+	scanLimit = 2000
+)
+
+// countRows counts the rows of a query, stopping at limit.
+func countRows(ctx context.Context, conn *sql.Conn, query string, args []any, limit int) (int, error) {
+	var n int
+	err := conn.QueryRowContext(ctx, `SELECT count(*) FROM (`+query+` LIMIT ?)`, append(args, limit)...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count matches: %w", err)
+	}
+	return n, nil
+}
+
+// textPage serves a text query, filters included: the search index counts,
+// ranks and pages by itself, and only the page's entities are read.
+func (s *Service) textPage(ctx context.Context, conn *sql.Conn, q SearchQuery, match string, res *SearchResult) error {
+	n, err := countRows(ctx, conn, `SELECT 1 FROM catalog_fts WHERE catalog_fts MATCH ?`, []any{match}, scanLimit+1)
+	if err != nil {
+		return err
+	}
+	res.Total, res.TotalCapped = min(n, scanLimit), n > scanLimit
+	order := " ORDER BY rank"
+	if n > rankLimit {
+		order = ""
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?`+order+` LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
 	if err != nil {
 		return fmt.Errorf("search %q: %w", q.Query, err)
 	}
@@ -132,25 +167,20 @@ func (s *Service) rankedPage(ctx context.Context, conn *sql.Conn, q SearchQuery,
 			}
 		}
 	}
-	if q.Offset == 0 && len(res.Items) < q.Limit {
-		res.Total = len(res.Items)
-		return nil
-	}
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM catalog_fts WHERE catalog_fts MATCH ?`, match).Scan(&res.Total); err != nil {
-		return fmt.Errorf("count matches: %w", err)
-	}
 	return nil
 }
 
-// filteredPage serves queries with filters (and browsing without text).
-func (s *Service) filteredPage(ctx context.Context, conn *sql.Conn, q SearchQuery, match string, res *SearchResult) error {
-	from, where, args := searchClauses(q, match, "")
-	order := "e.kind, e.name"
-	if match != "" {
-		order = "rank, e.name"
+// filteredPage serves browsing without text, filtered or not, from the
+// entity table's indexes, in kind and name order.
+func (s *Service) filteredPage(ctx context.Context, conn *sql.Conn, q SearchQuery, res *SearchResult) error {
+	from, where, args := searchClauses(q, "")
+	n, err := countRows(ctx, conn, `SELECT 1 FROM `+from+` WHERE `+where, args, scanLimit+1)
+	if err != nil {
+		return err
 	}
+	res.Total, res.TotalCapped = min(n, scanLimit), n > scanLimit
 	rows, err := conn.QueryContext(ctx, `SELECT `+summaryCols+` FROM `+from+` WHERE `+where+
-		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
+		` ORDER BY e.kind, e.name LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
 	if err != nil {
 		return fmt.Errorf("search %q: %w", q.Query, err)
 	}
@@ -165,13 +195,6 @@ func (s *Service) filteredPage(ctx context.Context, conn *sql.Conn, q SearchQuer
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("search: %w", err)
-	}
-	if q.Offset == 0 && len(res.Items) < q.Limit {
-		res.Total = len(res.Items)
-		return nil
-	}
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&res.Total); err != nil {
-		return fmt.Errorf("count matches: %w", err)
 	}
 	return nil
 }
@@ -305,7 +328,7 @@ func (s *Service) allFacets(ctx context.Context, conn *sql.Conn) (map[string][]F
 	s.facetMu.Unlock()
 	out := map[string][]FacetCount{}
 	for _, fc := range facetColumns {
-		counts, err := facet(ctx, conn, SearchQuery{}, "", fc.name, fc.col)
+		counts, err := facet(ctx, conn, SearchQuery{}, fc.name, fc.col)
 		if err != nil {
 			return nil, err
 		}
@@ -319,8 +342,8 @@ func (s *Service) allFacets(ctx context.Context, conn *sql.Conn) (map[string][]F
 
 // facet counts matches per value of one dimension, applying every filter
 // but that dimension's own (so a user can widen a selection).
-func facet(ctx context.Context, conn *sql.Conn, q SearchQuery, match, name, col string) ([]FacetCount, error) {
-	from, where, args := searchClauses(q, match, name)
+func facet(ctx context.Context, conn *sql.Conn, q SearchQuery, name, col string) ([]FacetCount, error) {
+	from, where, args := searchClauses(q, name)
 	if name == "tag" {
 		from += ` JOIN catalog_tags t ON t.entity_id = e.id`
 	} else {
@@ -343,15 +366,11 @@ func facet(ctx context.Context, conn *sql.Conn, q SearchQuery, match, name, col 
 	return out, rows.Err()
 }
 
-// searchClauses builds FROM and WHERE for q, leaving out the filter named skip.
-func searchClauses(q SearchQuery, match, skip string) (from, where string, args []any) {
+// searchClauses builds FROM and WHERE for q's filters over the entity table
+// (queries without text), leaving out the filter named skip.
+func searchClauses(q SearchQuery, skip string) (from, where string, args []any) {
 	from = `catalog_entities e`
 	conds := []string{`e.winner = 1`}
-	if match != "" {
-		from = `catalog_fts JOIN catalog_entities e ON e.id = catalog_fts.rowid`
-		conds = append(conds, `catalog_fts MATCH ?`)
-		args = append(args, match)
-	}
 	in := func(name, col string, vals []string) {
 		if len(vals) == 0 || name == skip {
 			return
@@ -422,14 +441,21 @@ func liftFilters(q SearchQuery) SearchQuery {
 	return q
 }
 
+// textColumns are the search index columns free text is matched against
+// (not the facets column).
+const textColumns = "{name title description tags owner type system links annotations}"
+
 // ftsQuery turns free text into an FTS5 query: every word must match, each as
 // a prefix. Punctuation separates words, so "payments-api" finds
 // payments-api; quotes and FTS operators typed by users are taken literally.
 func ftsQuery(text string) string {
 	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) == 0 {
+		return ""
+	}
 	parts := make([]string, 0, len(words))
 	for _, w := range words {
 		parts = append(parts, `"`+strings.ToLower(w)+`"*`)
 	}
-	return strings.Join(parts, " ")
+	return textColumns + " : (" + strings.Join(parts, " ") + ")"
 }

@@ -189,6 +189,7 @@ func (s *Service) syncOne(ctx context.Context, src Source, full bool, rep progre
 		}
 		return nil
 	})
+	s.st.ReleaseMemory(ctx)
 	if err != nil {
 		return fail(fmt.Errorf("write catalog cache for %s: %w", src.Name, err))
 	}
@@ -274,7 +275,6 @@ type row struct {
 	kind       string
 	namespace  string
 	fields     indexFields
-	lifecycle  string
 	body, raw  string
 	winner     bool
 }
@@ -284,6 +284,7 @@ type indexFields struct {
 	name, title, description string
 	tags                     []string
 	owner, typ, system       string
+	lifecycle                string
 	kind                     string
 	links, annotations       string
 	relations                [][2]string // type, target ref as written
@@ -300,11 +301,11 @@ func newRow(f source.File, d model.Document) (*row, error) {
 		path: f.Path, idx: d.Index, line: d.Line,
 		ref: ref.Key(), displayRef: ref.String(),
 		kind: e.Kind, namespace: ref.Namespace,
-		lifecycle: e.SpecString("lifecycle"),
-		body:      string(body), raw: e.RawYAML,
+		body: string(body), raw: e.RawYAML,
 	}
 	r.fields = fieldsOf(e.Metadata.Name, e.Metadata.Title, e.Metadata.Description, e.Kind, e.SpecString("type"),
 		e.Metadata.Tags, e.Raw, nil)
+	r.fields.lifecycle = e.SpecString("lifecycle")
 	if o, ok := e.Owner(); ok {
 		r.fields.owner = o.Key()
 	}

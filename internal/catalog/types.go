@@ -86,10 +86,13 @@ type FacetCount struct {
 
 // SearchResult is one page of matches.
 type SearchResult struct {
-	Total  int                     `json:"total"`
-	Items  []EntitySummary         `json:"items"`
-	Facets map[string][]FacetCount `json:"facets,omitempty"`
-	TookMs float64                 `json:"tookMs"`
+	// Total counts the matches. Work per query is bounded: when TotalCapped
+	// is set there are more than Total (the UI shows "2,000+").
+	Total       int                     `json:"total"`
+	TotalCapped bool                    `json:"totalCapped,omitempty"`
+	Items       []EntitySummary         `json:"items"`
+	Facets      map[string][]FacetCount `json:"facets,omitempty"`
+	TookMs      float64                 `json:"tookMs"`
 }
 
 // Graph is the neighbourhood of an entity along dependency relations. Edges

@@ -113,14 +113,16 @@ CREATE TABLE catalog_relations(
 CREATE INDEX catalog_relations_src ON catalog_relations(src);
 CREATE INDEX catalog_relations_dst ON catalog_relations(dst);
 
+-- facets holds one opaque token per filter value (kind, type, owner,
+-- lifecycle, system, tags) so filters are answered by the index too.
 CREATE VIRTUAL TABLE catalog_fts USING fts5(
-	name, title, description, tags, owner, type, system, links, annotations,
+	name, title, description, tags, owner, type, system, links, annotations, facets,
 	tokenize = 'unicode61',
 	prefix = '2 3'
 );
 -- Rank name matches above title, tags, owner, type and system, and those
 -- above description, links and annotations.
-INSERT INTO catalog_fts(catalog_fts, rank) VALUES('rank', 'bm25(10.0, 6.0, 1.0, 3.0, 2.0, 2.0, 2.0, 0.5, 0.5)');
+INSERT INTO catalog_fts(catalog_fts, rank) VALUES('rank', 'bm25(10.0, 6.0, 1.0, 3.0, 2.0, 2.0, 2.0, 0.5, 0.5, 0.0)');
 `,
 }
 

@@ -42,6 +42,7 @@ func main() {
 	runs := flag.Int("runs", 5, "cold sync runs")
 	incRuns := flag.Int("inc-runs", 10, "incremental sync runs")
 	queries := flag.Int("queries", 600, "queries in the search mix")
+	slowest := flag.Int("slowest", 0, "also print the N slowest in-process queries (for tuning)")
 	flag.Parse()
 	bin, err := filepath.Abs(*paved)
 	must(err)
@@ -88,7 +89,10 @@ func main() {
 		fail("50k sync read %d entities (%s)", bigRes.Entities, bigRes.Error)
 	}
 	mix := queryMix(bigHome, *queries)
-	engine := searchInProcess(bigHome, mix)
+	engine, slow := searchInProcess(bigHome, mix)
+	for i := 0; i < *slowest && i < len(slow); i++ {
+		fmt.Printf("slow: %6.1f ms  %d matches  %+v\n", slow[i].ms, slow[i].total, slow[i].q)
+	}
 
 	// 4. The app: browser mode serving the same mix over HTTP, then its memory.
 	httpLat, rss, hwm := searchOverHTTP(bin, bigHome, mix)
@@ -190,7 +194,13 @@ func queryMix(home string, n int) []query {
 	return mix
 }
 
-func searchInProcess(home string, mix []query) map[string][]float64 {
+type timedQuery struct {
+	ms    float64
+	total int
+	q     catalog.SearchQuery
+}
+
+func searchInProcess(home string, mix []query) (map[string][]float64, []timedQuery) {
 	ctx := context.Background()
 	p, err := core.Open(ctx, home)
 	must(err)
@@ -200,15 +210,18 @@ func searchInProcess(home string, mix []query) map[string][]float64 {
 		must(err)
 	}
 	out := map[string][]float64{}
+	var timed []timedQuery
 	for _, q := range mix {
 		t := time.Now()
-		_, err := p.Catalog.Search(ctx, q.q)
+		r, err := p.Catalog.Search(ctx, q.q)
 		d := float64(time.Since(t).Microseconds()) / 1000
 		must(err)
 		out[q.cat] = append(out[q.cat], d)
 		out["all"] = append(out["all"], d)
+		timed = append(timed, timedQuery{d, r.Total, q.q})
 	}
-	return out
+	sort.Slice(timed, func(i, j int) bool { return timed[i].ms > timed[j].ms })
+	return out, timed
 }
 
 func searchOverHTTP(bin, home string, mix []query) (lat []float64, rssKB, hwmKB int) {
