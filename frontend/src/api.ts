@@ -135,6 +135,7 @@ export async function search(q: SearchQuery): Promise<SearchResult> {
   }
   return {
     total: res.total ?? 0,
+    totalCapped: res.totalCapped ?? false,
     items: arr(res.items).map(normalizeSummary),
     facets: normFacets,
     tookMs: res.tookMs ?? 0,

@@ -21,6 +21,15 @@ describe('catalog search page', () => {
     expect(screen.getByTestId('facet-owner-group:default/team-payments')).toBeTruthy();
   });
 
+  it('shows a bounded count as "2,000+" when the backend caps it', async () => {
+    const fake = renderApp();
+    await waitFor(() => expect(screen.getAllByTestId('result-row').length).toBeGreaterThan(10));
+    const search = fake.app.Search.bind(fake.app);
+    fake.app.Search = async (q: SearchQuery) => ({ ...(await search(q)), total: 2000, totalCapped: true });
+    fireEvent.change(screen.getByTestId('search-input'), { target: { value: 'team' } });
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toMatch(/2,000\+ entities/));
+  });
+
   it('debounces search-as-you-type and filters the table', async () => {
     const fake = renderApp();
     await waitFor(() => expect(screen.getAllByTestId('result-row').length).toBeGreaterThan(10));

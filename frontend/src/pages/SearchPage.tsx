@@ -132,7 +132,11 @@ export function SearchPage({ initialQuery = '', initialFilters = {} }: { initial
         <div className="result-meta" aria-live="polite" data-testid="result-count">
           {results ? (
             <>
-              <strong>{results.result.total}</strong> {results.result.total === 1 ? 'entity' : 'entities'}
+              <strong>
+                {results.result.total.toLocaleString('en-US')}
+                {results.result.totalCapped ? '+' : ''}
+              </strong>{' '}
+              {results.result.total === 1 && !results.result.totalCapped ? 'entity' : 'entities'}
               <span className="muted"> · {formatMs(results.result.tookMs)}</span>
               {results.items.length < results.result.total && (
                 <span className="muted"> · showing {results.items.length}</span>
@@ -158,7 +162,9 @@ export function SearchPage({ initialQuery = '', initialFilters = {} }: { initial
         {results && results.items.length < results.result.total && (
           <div className="load-more">
             <button type="button" className="btn" onClick={loadMore} disabled={loadingMore} data-testid="load-more">
-              {loadingMore ? 'Loading…' : `Load more (${results.result.total - results.items.length} left)`}
+              {loadingMore
+                ? 'Loading…'
+                : `Load more (${results.result.total - results.items.length}${results.result.totalCapped ? '+' : ''} left)`}
             </button>
           </div>
         )}
