@@ -13,12 +13,18 @@ import (
 // newService opens a catalog service on a fresh database.
 func newService(t *testing.T) (*Service, *store.Store) {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paved.db"))
+	return newServiceTB(t, t.TempDir())
+}
+
+// newServiceTB opens a catalog service on a fresh database in dir.
+func newServiceTB(t testing.TB, dir string) (*Service, *store.Store) {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(dir, "paved.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return New(Options{Store: st, Audit: audit.New(st), CacheDir: t.TempDir()}), st
+	return New(Options{Store: st, Audit: audit.New(st), CacheDir: filepath.Join(dir, "cache")}), st
 }
 
 func addDir(t *testing.T, s *Service, name, dir string) {

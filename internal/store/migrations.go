@@ -118,7 +118,7 @@ CREATE INDEX catalog_relations_dst ON catalog_relations(dst);
 CREATE VIRTUAL TABLE catalog_fts USING fts5(
 	name, title, description, tags, owner, type, system, links, annotations, facets,
 	tokenize = 'unicode61',
-	prefix = '2 3'
+	prefix = '3'
 );
 -- Rank name matches above title, tags, owner, type and system, and those
 -- above description, links and annotations.
