@@ -110,15 +110,7 @@ func (a *App) Status() ([]catalog.SourceStatus, error) {
 
 // Sync syncs one source ("" = all), reporting progress as events.
 func (a *App) Sync(source string) ([]catalog.SyncResult, error) {
-	ctx := a.context()
-	if source == "" {
-		if _, err := a.p.Platform.Refresh(ctx); err == nil {
-			if err := a.p.ApplyPlatform(ctx); err != nil {
-				return nil, err
-			}
-		}
-	}
-	res, err := a.p.Catalog.Sync(ctx, catalog.SyncOptions{Source: source}, a.reporter())
+	res, _, err := a.p.SyncCatalog(a.context(), catalog.SyncOptions{Source: source}, a.reporter())
 	a.send(EventCatalogChanged, nil)
 	return res, err
 }

@@ -26,8 +26,7 @@ func (e *AmbiguousError) Error() string {
 // "payments-api" (any kind and namespace), "group:team-a" (any namespace),
 // or full: "component:default/payments-api". Matching ignores case.
 func (s *Service) Resolve(ctx context.Context, ref string) (EntitySummary, error) {
-	id, sum, err := s.resolve(ctx, ref)
-	_ = id
+	_, sum, err := s.resolve(ctx, ref)
 	return sum, err
 }
 

@@ -47,18 +47,14 @@ func (e *env) catalogSync() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return e.with(c.Context(), func(p *core.Paved) error {
-				if o.Source == "" {
-					if _, err := p.Platform.Refresh(c.Context()); err != nil {
-						fmt.Fprintln(e.deps.Stderr, "paved: warning: platform repository not refreshed:", err)
-					} else if err := p.ApplyPlatform(c.Context()); err != nil {
-						return err
-					}
-				}
 				var rep progress.Reporter
 				if !e.json() {
 					rep = e.stderrProgress()
 				}
-				res, err := p.Catalog.Sync(c.Context(), o, rep)
+				res, refreshErr, err := p.SyncCatalog(c.Context(), o, rep)
+				if refreshErr != nil {
+					fmt.Fprintln(e.deps.Stderr, "paved: warning: platform repository not refreshed:", refreshErr)
+				}
 				if err != nil {
 					return err
 				}
