@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,7 +29,7 @@ func TestSyncFollowsLocationsAndIndexesEveryEntity(t *testing.T) {
 		"component:default/payments-service", "api:default/payments-api", "resource:default/payments-db", "component:default/checkout"}
 	got := refsOf(all.Items)
 	for _, w := range want {
-		if !contains(got, w) {
+		if !slices.Contains(got, w) {
 			t.Errorf("missing %s in %v", w, got)
 		}
 	}
@@ -180,7 +181,7 @@ func TestSearchRanksPrefixesAndAppliesFiltersAndFacets(t *testing.T) {
 	// Description, tags and annotations are searchable.
 	for q, want := range map[string]string{"capture": "api:default/payments-api", "typescript": "component:default/checkout", "acme/payments": "component:default/payments-service"} {
 		res, _ = s.Search(ctx, SearchQuery{Query: q})
-		if !contains(refsOf(res.Items), want) {
+		if !slices.Contains(refsOf(res.Items), want) {
 			t.Errorf("search %q: %v, want %s", q, refsOf(res.Items), want)
 		}
 	}
@@ -197,7 +198,7 @@ func TestSearchRanksPrefixesAndAppliesFiltersAndFacets(t *testing.T) {
 			return
 		}
 		for _, w := range want {
-			if !contains(got, w) {
+			if !slices.Contains(got, w) {
 				t.Errorf("%s: got %v, want %v", name, got, want)
 			}
 		}

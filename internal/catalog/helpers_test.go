@@ -57,15 +57,6 @@ func refsOf(items []EntitySummary) []string {
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // bump changes a file's modification time so a dir source sees an edit even
 // within the file system's timestamp granularity.
 func touchLater(t *testing.T, p string) {

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/paved-dev/paved/internal/catalog"
@@ -35,7 +36,7 @@ func TestPlatformUseGitURLEndToEnd(t *testing.T) {
 	}
 
 	res := decode[catalog.SearchResult](t, ok(t, "catalog", "search", "wombat", "-o", "json"))
-	if !contains(refs(res.Items), "component:default/wombat-billing") {
+	if !slices.Contains(refs(res.Items), "component:default/wombat-billing") {
 		t.Fatalf("search wombat = %v", refs(res.Items))
 	}
 	st := decode[[]catalog.SourceStatus](t, ok(t, "catalog", "status", "-o", "json"))

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,15 +164,6 @@ func refs(items []catalog.EntitySummary) []string {
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func TestSearchOnFirstUseSyncsTheDemoAndPrintsJSON(t *testing.T) {
 	home(t)
 	r := ok(t, "catalog", "search", "pay", "-o", "json")
@@ -180,7 +172,7 @@ func TestSearchOnFirstUseSyncsTheDemoAndPrintsJSON(t *testing.T) {
 		t.Fatalf("search pay: total %d, %d items", res.Total, len(res.Items))
 	}
 	for _, want := range []string{"api:default/payments-api", "system:default/payments"} {
-		if !contains(refs(res.Items), want) {
+		if !slices.Contains(refs(res.Items), want) {
 			t.Errorf("search pay does not find %s: %v", want, refs(res.Items))
 		}
 	}
@@ -302,7 +294,7 @@ func TestAddSourceThenSearchFindsItsEntities(t *testing.T) {
 	golden(t, "add-source.json", normalise(t, r.stdout, paths))
 
 	res := decode[catalog.SearchResult](t, ok(t, "catalog", "search", "quokka", "-o", "json"))
-	if !contains(refs(res.Items), "component:default/quokka-payouts") {
+	if !slices.Contains(refs(res.Items), "component:default/quokka-payouts") {
 		t.Fatalf("search quokka = %v", refs(res.Items))
 	}
 	d := decode[catalog.EntityDetail](t, ok(t, "catalog", "show", "quokka-payouts", "-o", "json"))
@@ -324,7 +316,7 @@ func TestAddSourceThenSearchFindsItsEntities(t *testing.T) {
 		actions = append(actions, e.Action+" "+e.Target+" "+e.Outcome)
 	}
 	for _, want := range []string{"catalog.add-source payouts ok", "catalog.sync payouts ok", "catalog.sync demo ok"} {
-		if !contains(actions, want) {
+		if !slices.Contains(actions, want) {
 			t.Errorf("audit log lacks %q: %v", want, actions)
 		}
 	}
@@ -342,7 +334,7 @@ func TestAddSourceThenSearchFindsItsEntities(t *testing.T) {
 	// Removing it takes its entities away.
 	ok(t, "catalog", "remove-source", "payouts")
 	res = decode[catalog.SearchResult](t, ok(t, "catalog", "search", "quokka", "-o", "json"))
-	if contains(refs(res.Items), "component:default/quokka-payouts") {
+	if slices.Contains(refs(res.Items), "component:default/quokka-payouts") {
 		t.Fatalf("quokka-payouts still found after remove-source")
 	}
 }
@@ -380,12 +372,12 @@ func TestPlatformUseDirectorySyncsItsCatalog(t *testing.T) {
 		t.Fatalf("platform use = %+v", v)
 	}
 	res := decode[catalog.SearchResult](t, ok(t, "catalog", "search", "tiny", "-o", "json"))
-	if !contains(refs(res.Items), "component:default/tiny-service") {
+	if !slices.Contains(refs(res.Items), "component:default/tiny-service") {
 		t.Fatalf("search after platform use = %v", refs(res.Items))
 	}
 	// The demo's catalog went with the demo platform.
 	res = decode[catalog.SearchResult](t, ok(t, "catalog", "search", "payments-api", "-o", "json"))
-	if contains(refs(res.Items), "api:default/payments-api") {
+	if slices.Contains(refs(res.Items), "api:default/payments-api") {
 		t.Fatalf("demo entities still listed after switching platforms")
 	}
 

@@ -2,61 +2,21 @@ package orggen
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/paved-dev/paved/internal/catalog/catalogtest"
+	"github.com/paved-dev/paved/internal/catalog/model"
 )
-
-type entity struct {
-	file string
-	doc  map[string]any
-}
-
-func (e entity) kind() string                         { return strings.ToLower(str(e.doc["kind"])) }
-func (e entity) name() string                         { return str(mapAt(e.doc, "metadata")["name"]) }
-func (e entity) spec() map[string]any                 { return mapAt(e.doc, "spec") }
-func (e entity) ref() string                          { return e.kind() + ":default/" + e.name() }
-func (e entity) meta() map[string]any                 { return mapAt(e.doc, "metadata") }
-func (e entity) desc() string                         { return str(e.meta()["description"]) }
-func str(v any) string                                { s, _ := v.(string); return s }
-func mapAt(m map[string]any, k string) map[string]any { v, _ := m[k].(map[string]any); return v }
-
-func strList(v any) []string {
-	items, _ := v.([]any)
-	out := make([]string, 0, len(items))
-	for _, it := range items {
-		out = append(out, str(it))
-	}
-	return out
-}
-
-func decodeAll(data []byte) ([]map[string]any, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []map[string]any
-	for {
-		var doc map[string]any
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if doc != nil {
-			docs = append(docs, doc)
-		}
-	}
-}
 
 // snapshot reads every file under dir, keyed by slash path.
 func snapshot(t *testing.T, dir string) map[string][]byte {
@@ -80,57 +40,47 @@ func snapshot(t *testing.T, dir string) map[string][]byte {
 	return files
 }
 
-// load parses every file under dir, failing on invalid YAML, and follows
-// Locations from the root catalog-info.yaml. It returns the entities reached.
-func load(t *testing.T, dir string) []entity {
+// load reads the organisation under dir with the real catalog model,
+// following Locations from the root catalog-info.yaml, and fails the test
+// on every problem: a file that does not decode or validate, a missing
+// target, a duplicate entity, a target listed by more than one Location or
+// not written as a relative path, and a file on disk that no Location
+// reaches (so also any non-YAML file).
+func load(t *testing.T, dir string) *catalogtest.Tree {
 	t.Helper()
-	parsed := map[string][]map[string]any{}
-	for f, data := range snapshot(t, dir) {
-		if !strings.HasSuffix(f, ".yaml") {
-			t.Errorf("unexpected non-YAML file %s", f)
-			continue
+	tr := catalogtest.LoadDir(t, dir)
+	tr.ReportProblems(t)
+	targeted := map[string]int{}
+	for _, targets := range tr.Targets {
+		for _, tg := range targets {
+			targeted[tg]++
 		}
-		docs, err := decodeAll(data)
-		if err != nil {
-			t.Fatalf("%s: invalid YAML: %v", f, err)
-		}
-		parsed[f] = docs
 	}
-	var out []entity
-	visited := map[string]bool{}
-	queue := []string{"catalog-info.yaml"}
-	for len(queue) > 0 {
-		f := queue[0]
-		queue = queue[1:]
-		if visited[f] {
-			t.Errorf("%s is the target of more than one Location", f)
-			continue
+	for tg, n := range targeted {
+		if n > 1 {
+			t.Errorf("%s is the target of %d Locations", tg, n)
 		}
-		visited[f] = true
-		docs, ok := parsed[f]
-		if !ok {
-			t.Errorf("Location target %s does not exist", f)
-			continue
-		}
-		for _, doc := range docs {
-			e := entity{file: f, doc: doc}
-			out = append(out, e)
-			if e.kind() == "location" {
-				for _, tg := range strList(e.spec()["targets"]) {
-					if !strings.HasPrefix(tg, "./") {
-						t.Errorf("%s: target %q is not relative", f, tg)
-					}
-					queue = append(queue, path.Join(path.Dir(f), tg))
-				}
+	}
+	for _, e := range tr.OfKind("Location") {
+		for _, tg := range e.LocationTargets() {
+			if !strings.HasPrefix(tg.Target, "./") {
+				t.Errorf("%s: target %q is not relative", e.Where(), tg.Target)
 			}
 		}
 	}
-	for f := range parsed {
-		if !visited[f] {
-			t.Errorf("%s is not reached from the root Location", f)
+	unreached, err := tr.FilesNotReached(os.DirFS(dir), "**")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range unreached {
+		t.Errorf("%s is not reached from the root Location", f)
+	}
+	for _, f := range tr.Files {
+		if !strings.HasSuffix(f, ".yaml") {
+			t.Errorf("unexpected non-YAML file %s", f)
 		}
 	}
-	return out
+	return tr
 }
 
 func generate(t *testing.T, o Options) (string, Result) {
@@ -143,22 +93,19 @@ func generate(t *testing.T, o Options) (string, Result) {
 	return dir, res
 }
 
-var (
-	nameRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	tagRE  = regexp.MustCompile(`^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$`)
-)
+// nameRE is the generator's style for names, stricter than Backstage's:
+// lowercase kebab-case. (Tags and the 63-character limit are enforced by
+// the model.)
+var nameRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func TestGenerate500(t *testing.T) {
 	dir, res := generate(t, Options{Entities: 500, Seed: 42})
-	entities := load(t, dir)
+	tr := load(t, dir)
 
-	if len(entities) != 500 || res.Entities != 500 {
-		t.Fatalf("wrote %d entities (Result says %d), want exactly 500", len(entities), res.Entities)
+	if len(tr.Entities) != 500 || res.Entities != 500 {
+		t.Fatalf("wrote %d entities (Result says %d), want exactly 500", len(tr.Entities), res.Entities)
 	}
-	byKind := map[string]int{}
-	for _, e := range entities {
-		byKind[e.kind()]++
-	}
+	byKind := tr.CountByKind()
 	for k, n := range byKind {
 		if res.ByKind[k] != n {
 			t.Errorf("Result.ByKind[%s] = %d, found %d", k, res.ByKind[k], n)
@@ -188,193 +135,145 @@ func TestGenerate500(t *testing.T) {
 			t.Errorf("Result.Files lists %s, which does not exist", f)
 		}
 	}
-	for f, data := range disk {
-		docs, _ := decodeAll(data)
+	for f, docs := range tr.Documents {
 		if f != "catalog-info.yaml" && len(docs) > DefaultEntitiesPerFile {
 			t.Errorf("%s holds %d documents, more than %d", f, len(docs), DefaultEntitiesPerFile)
 		}
 	}
 
-	checkEntities(t, entities)
+	checkEntities(t, tr)
 
-	index := map[string]bool{}
-	for _, e := range entities {
-		index[e.ref()] = true
-	}
 	if len(res.SampleRefs) < 8 {
 		t.Errorf("only %d sample refs", len(res.SampleRefs))
 	}
-	for _, r := range res.SampleRefs {
-		if !index[r] {
-			t.Errorf("sample ref %s does not exist", r)
+	for _, s := range res.SampleRefs {
+		r, err := model.ParseRef(s, model.RefDefaults{})
+		if err != nil {
+			t.Errorf("sample ref %s: %v", s, err)
+			continue
+		}
+		if _, ok := tr.Get(r); !ok || r.String() != s {
+			t.Errorf("sample ref %s does not exist (or is not in canonical form)", s)
 		}
 	}
 }
 
-func parseRef(ref, defaultKind string) (full string, explicit bool) {
-	kind := defaultKind
-	if i := strings.Index(ref, ":"); i >= 0 {
-		kind, ref, explicit = strings.ToLower(ref[:i]), ref[i+1:], true
-	}
-	ns := "default"
-	if i := strings.Index(ref, "/"); i >= 0 {
-		ns, ref = ref[:i], ref[i+1:]
-	}
-	return kind + ":" + ns + "/" + ref, explicit
+// relationRules are the relations each kind may declare and the kinds
+// their targets must have (with Backstage's default kinds applied).
+var relationRules = catalogtest.Rules{
+	"component": {
+		model.RelOwnedBy:     {"group"},
+		model.RelPartOf:      {"system", "component"}, // spec.system, spec.subcomponentOf
+		model.RelProvidesAPI: {"api"},
+		model.RelConsumesAPI: {"api"},
+		model.RelDependsOn:   {"component", "resource"},
+	},
+	"api":      {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}},
+	"resource": {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}, model.RelDependsOn: {"component", "resource"}},
+	"system":   {model.RelOwnedBy: {"group"}, model.RelPartOf: {"domain"}},
+	"domain":   {model.RelOwnedBy: {"group"}},
+	"group":    {model.RelChildOf: {"group"}, model.RelParentOf: {"group"}, model.RelHasMember: {"user"}},
+	"user":     {model.RelMemberOf: {"group"}},
 }
 
 // checkEntities validates names, required fields and that every relation
 // resolves to an entity of the right kind.
-func checkEntities(t *testing.T, entities []entity) {
+func checkEntities(t *testing.T, tr *catalogtest.Tree) {
 	t.Helper()
-	byRef := map[string]entity{}
-	apis := 0
-	for _, e := range entities {
-		if e.kind() == "api" {
-			apis++
-		}
-		if _, dup := byRef[e.ref()]; dup {
-			t.Errorf("%s: duplicate %s", e.file, e.ref())
-		}
-		byRef[e.ref()] = e
-		if n := e.name(); len(n) > 63 || !nameRE.MatchString(n) {
-			t.Errorf("%s: invalid name %q", e.file, n)
-		}
-		if e.desc() == "" {
-			t.Errorf("%s: %s has no description", e.file, e.ref())
-		}
-		if str(e.doc["apiVersion"]) != "backstage.io/v1alpha1" {
-			t.Errorf("%s: %s apiVersion %v", e.file, e.ref(), e.doc["apiVersion"])
+	for _, p := range tr.DanglingRelations() {
+		t.Error(p)
+	}
+	for _, p := range tr.WrongTargetKinds(relationRules) {
+		t.Error(p)
+	}
+	for _, rel := range []string{model.RelChildOf, model.RelParentOf, model.RelHasMember} {
+		for _, p := range tr.Asymmetric(rel) {
+			t.Error(p)
 		}
 	}
-	resolve := func(e entity, field, ref, defaultKind string, allowed ...string) (entity, bool) {
-		t.Helper()
-		full, explicit := parseRef(ref, defaultKind)
-		if defaultKind == "" && !explicit {
-			t.Errorf("%s: %s spec.%s %q has no kind", e.file, e.ref(), field, ref)
-			return entity{}, false
+	apis := len(tr.OfKind("API"))
+	for _, e := range tr.Entities {
+		where := e.Where()
+		if n := e.Metadata.Name; len(n) > 63 || !nameRE.MatchString(n) {
+			t.Errorf("%s: invalid name %q", where, n)
 		}
-		kind := full[:strings.Index(full, ":")]
-		ok := false
-		for _, a := range allowed {
-			ok = ok || a == kind
+		if e.Metadata.Namespace != model.DefaultNamespace {
+			t.Errorf("%s: namespace %q", where, e.Metadata.Namespace)
 		}
-		if !ok {
-			t.Errorf("%s: %s spec.%s %q: kind %s not in %v", e.file, e.ref(), field, ref, kind, allowed)
+		if e.Metadata.Description == "" {
+			t.Errorf("%s: no description", where)
 		}
-		target, found := byRef[full]
-		if !found {
-			t.Errorf("%s: %s spec.%s %q does not resolve", e.file, e.ref(), field, ref)
+		if e.APIVersion != "backstage.io/v1alpha1" {
+			t.Errorf("%s: apiVersion %v", where, e.APIVersion)
 		}
-		return target, found
-	}
-	teamOwner := func(e entity) {
-		t.Helper()
-		if g, ok := resolve(e, "owner", str(e.spec()["owner"]), "group", "group"); ok && str(g.spec()["type"]) != "team" {
-			t.Errorf("%s: %s owned by %s, not a team", e.file, e.ref(), g.ref())
+		switch e.LowerKind() {
+		case "component", "api", "resource", "system":
+			for _, o := range tr.Related(e, model.RelOwnedBy) {
+				if o.OK && o.Entity.SpecString("type") != "team" {
+					t.Errorf("%s: owned by %s, not a team", where, o.Ref)
+				}
+			}
 		}
-	}
-	provided := map[string]int{}
-	for _, e := range entities {
-		spec := e.spec()
-		switch e.kind() {
+		switch e.LowerKind() {
 		case "component":
-			teamOwner(e)
-			resolve(e, "system", str(spec["system"]), "system", "system")
-			for _, f := range []string{"type", "lifecycle"} {
-				if str(spec[f]) == "" {
-					t.Errorf("%s: %s has no spec.%s", e.file, e.ref(), f)
+			for _, f := range []string{"type", "lifecycle", "owner", "system"} {
+				if e.SpecString(f) == "" {
+					t.Errorf("%s: has no spec.%s", where, f)
 				}
 			}
-			tags := strList(e.meta()["tags"])
-			if len(tags) < 1 || len(tags) > 4 {
-				t.Errorf("%s: %s has %d tags", e.file, e.ref(), len(tags))
+			if n := len(e.Metadata.Tags); n < 1 || n > 4 {
+				t.Errorf("%s: has %d tags", where, n)
 			}
-			for _, tg := range tags {
-				if !tagRE.MatchString(tg) {
-					t.Errorf("%s: invalid tag %q", e.file, tg)
-				}
+			if n := len(e.Metadata.Links); n < 1 || n > 2 {
+				t.Errorf("%s: has %d links", where, n)
 			}
-			if links, _ := e.meta()["links"].([]any); len(links) < 1 || len(links) > 2 {
-				t.Errorf("%s: %s has %d links", e.file, e.ref(), len(links))
+			if len(e.Metadata.Annotations) < 2 {
+				t.Errorf("%s: lacks annotations", where)
 			}
-			if len(mapAt(e.meta(), "annotations")) < 2 {
-				t.Errorf("%s: %s lacks annotations", e.file, e.ref())
-			}
-			deps := strList(spec["dependsOn"])
+			deps := tr.Related(e, model.RelDependsOn)
 			if len(deps) < 1 || len(deps) > 3 {
-				t.Errorf("%s: %s has %d dependsOn", e.file, e.ref(), len(deps))
+				t.Errorf("%s: has %d dependsOn", where, len(deps))
 			}
 			for _, d := range deps {
-				if target, ok := resolve(e, "dependsOn", d, "", "component", "resource"); ok && target.ref() == e.ref() {
-					t.Errorf("%s: %s depends on itself", e.file, e.ref())
+				if d.Ref.Key() == e.Key() {
+					t.Errorf("%s: depends on itself", where)
 				}
 			}
-			if len(strList(spec["consumesApis"])) == 0 && len(strList(spec["providesApis"])) < apis {
-				t.Errorf("%s: %s consumes no API", e.file, e.ref())
-			}
-			for _, a := range strList(spec["consumesApis"]) {
-				resolve(e, "consumesApis", a, "api", "api")
-			}
-			for _, a := range strList(spec["providesApis"]) {
-				if target, ok := resolve(e, "providesApis", a, "api", "api"); ok {
-					provided[target.ref()]++
-				}
-			}
-			if s := str(spec["subcomponentOf"]); s != "" {
-				resolve(e, "subcomponentOf", s, "component", "component")
+			if len(tr.Related(e, model.RelConsumesAPI)) == 0 && len(tr.Related(e, model.RelProvidesAPI)) < apis {
+				t.Errorf("%s: consumes no API", where)
 			}
 		case "api":
-			teamOwner(e)
-			resolve(e, "system", str(spec["system"]), "system", "system")
+			for _, f := range []string{"owner", "system"} {
+				if e.SpecString(f) == "" {
+					t.Errorf("%s: has no spec.%s", where, f)
+				}
+			}
+			if n := len(tr.Incoming(e, model.RelProvidesAPI)); n != 1 {
+				t.Errorf("%s: provided by %d components, want 1", where, n)
+			}
 			var def map[string]any
-			if err := yaml.Unmarshal([]byte(str(spec["definition"])), &def); str(spec["type"]) != "grpc" && str(spec["type"]) != "graphql" && err != nil {
-				t.Errorf("%s: %s definition: %v", e.file, e.ref(), err)
+			if err := yaml.Unmarshal([]byte(e.SpecString("definition")), &def); e.SpecString("type") != "grpc" && e.SpecString("type") != "graphql" && err != nil {
+				t.Errorf("%s: definition: %v", where, err)
 			}
 		case "resource":
-			teamOwner(e)
-			resolve(e, "system", str(spec["system"]), "system", "system")
+			for _, f := range []string{"owner", "system"} {
+				if e.SpecString(f) == "" {
+					t.Errorf("%s: has no spec.%s", where, f)
+				}
+			}
 		case "system":
-			teamOwner(e)
-			resolve(e, "domain", str(spec["domain"]), "domain", "domain")
-		case "domain":
-			resolve(e, "owner", str(spec["owner"]), "group", "group")
-		case "group":
-			if p := str(spec["parent"]); p != "" {
-				if parent, ok := resolve(e, "parent", p, "group", "group"); ok {
-					found := false
-					for _, c := range strList(parent.spec()["children"]) {
-						found = found || c == e.name()
-					}
-					if !found {
-						t.Errorf("%s: parent %s does not list it as a child", e.ref(), parent.ref())
-					}
-				}
+			if e.SpecString("domain") == "" {
+				t.Errorf("%s: has no spec.domain", where)
 			}
-			if _, ok := spec["children"]; !ok {
-				t.Errorf("%s: %s has no spec.children", e.file, e.ref())
-			}
-			for _, c := range strList(spec["children"]) {
-				if child, ok := resolve(e, "children", c, "group", "group"); ok && str(child.spec()["parent"]) != e.name() {
-					t.Errorf("%s: child %s has parent %q", e.ref(), child.ref(), child.spec()["parent"])
-				}
-			}
+		case "domain", "group":
+			// Owner and children are required by the model.
 		case "user":
-			groups := strList(spec["memberOf"])
-			if len(groups) == 0 {
-				t.Errorf("%s: %s is in no group", e.file, e.ref())
-			}
-			for _, g := range groups {
-				resolve(e, "memberOf", g, "group", "group")
+			if len(tr.Related(e, model.RelMemberOf)) == 0 {
+				t.Errorf("%s: is in no group", where)
 			}
 		case "location":
 		default:
-			t.Errorf("%s: unexpected kind %s", e.file, e.kind())
-		}
-	}
-	for _, e := range entities {
-		if e.kind() == "api" && provided[e.ref()] != 1 {
-			t.Errorf("%s is provided by %d components, want 1", e.ref(), provided[e.ref()])
+			t.Errorf("%s: unexpected kind %s", where, e.Kind)
 		}
 	}
 }
@@ -382,17 +281,14 @@ func checkEntities(t *testing.T, entities []entity) {
 func TestExactCounts(t *testing.T) {
 	for _, n := range []int{MinEntities, 11, 37, 101, 1234} {
 		dir, res := generate(t, Options{Entities: n, Seed: int64(n), EntitiesPerFile: 7})
-		entities := load(t, dir)
-		if len(entities) != n || res.Entities != n {
-			t.Errorf("n=%d: wrote %d entities, Result says %d", n, len(entities), res.Entities)
+		tr := load(t, dir)
+		if len(tr.Entities) != n || res.Entities != n {
+			t.Errorf("n=%d: wrote %d entities, Result says %d", n, len(tr.Entities), res.Entities)
 		}
-		checkEntities(t, entities)
-		kinds := map[string]bool{}
-		for _, e := range entities {
-			kinds[e.kind()] = true
-		}
+		checkEntities(t, tr)
+		byKind := tr.CountByKind()
 		for _, k := range []string{"location", "domain", "system", "group", "user", "api", "resource", "component"} {
-			if !kinds[k] {
+			if byKind[k] == 0 {
 				t.Errorf("n=%d: no %s", n, k)
 			}
 		}
@@ -439,7 +335,7 @@ func TestChangeOne(t *testing.T) {
 	dir, _ := generate(t, Options{Entities: 500, Seed: 3})
 	twin, _ := generate(t, Options{Entities: 500, Seed: 3})
 	before := snapshot(t, dir)
-	entitiesBefore := load(t, dir)
+	treeBefore := load(t, dir)
 
 	changed, err := ChangeOne(dir, 99)
 	if err != nil {
@@ -462,29 +358,29 @@ func TestChangeOne(t *testing.T) {
 		t.Error("ChangeOne changed the root Location")
 	}
 
-	// Same entities, same relations, only descriptions differ.
-	entitiesAfter := load(t, dir)
-	if len(entitiesAfter) != len(entitiesBefore) {
-		t.Fatalf("entity count changed: %d -> %d", len(entitiesBefore), len(entitiesAfter))
+	// Same entities in the same files, same relations, only descriptions
+	// differ.
+	treeAfter := load(t, dir)
+	if len(treeAfter.Entities) != len(treeBefore.Entities) {
+		t.Fatalf("entity count changed: %d -> %d", len(treeBefore.Entities), len(treeAfter.Entities))
 	}
-	checkEntities(t, entitiesAfter)
-	descs := map[string]string{}
-	for _, e := range entitiesBefore {
-		descs[e.ref()] = e.desc()
-	}
+	checkEntities(t, treeAfter)
 	edited := 0
-	for _, e := range entitiesAfter {
-		old, ok := descs[e.ref()]
+	for _, e := range treeAfter.Entities {
+		old, ok := treeBefore.ByKey[e.Key()]
 		if !ok {
-			t.Errorf("%s appeared", e.ref())
+			t.Errorf("%s appeared", e.Ref())
 			continue
 		}
-		if e.file != changed {
+		if e.File != old.File || !slices.Equal(e.Relations, old.Relations) {
+			t.Errorf("%s: moved from %s or changed its relations", e.Where(), old.File)
+		}
+		if e.File != changed {
 			continue
 		}
 		edited++
-		if want := old + " (rev 1)"; e.desc() != want {
-			t.Errorf("%s: description %q, want %q", e.ref(), e.desc(), want)
+		if want := old.Metadata.Description + " (rev 1)"; e.Metadata.Description != want {
+			t.Errorf("%s: description %q, want %q", e.Ref(), e.Metadata.Description, want)
 		}
 	}
 	if edited == 0 {
@@ -546,10 +442,8 @@ func TestGenerateRejects(t *testing.T) {
 func TestNamesArePrefixSearchable(t *testing.T) {
 	dir, _ := generate(t, Options{Entities: 2000, Seed: 1})
 	prefixes := map[string]int{}
-	for _, e := range load(t, dir) {
-		if e.kind() == "component" {
-			prefixes[strings.SplitN(e.name(), "-", 2)[0]]++
-		}
+	for _, e := range load(t, dir).OfKind("Component") {
+		prefixes[strings.SplitN(e.Metadata.Name, "-", 2)[0]]++
 	}
 	// Components cluster on a realistic vocabulary: many share a prefix.
 	var counts []int

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,7 +74,7 @@ func TestTargetsCannotEscapeTheSource(t *testing.T) {
 			t.Errorf("problems should mention %q:\n%s", want, probs)
 		}
 	}
-	if !contains(res.Reached, "ok.yaml") {
+	if !slices.Contains(res.Reached, "ok.yaml") {
 		t.Errorf("good target not read: %v", res.Reached)
 	}
 }
@@ -122,13 +123,4 @@ func TestOversizedDescriptorIsRejectedWithoutReadingIt(t *testing.T) {
 	if p := problems(res); !strings.Contains(p, "huge.yaml") || !strings.Contains(p, "limit") {
 		t.Errorf("problems = %s", p)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,113 +1,20 @@
 package demo
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/paved-dev/paved/internal/catalog/catalogtest"
+	"github.com/paved-dev/paved/internal/catalog/model"
 )
-
-// entity is one decoded catalog descriptor and the file it came from.
-type entity struct {
-	file string // slash path inside FS()
-	doc  map[string]any
-}
-
-func (e entity) kind() string { return strings.ToLower(str(e.doc["kind"])) }
-func (e entity) name() string { return str(mapAt(e.doc, "metadata")["name"]) }
-func (e entity) spec() map[string]any {
-	return mapAt(e.doc, "spec")
-}
-func (e entity) ref() string { return e.kind() + ":default/" + e.name() }
-
-func str(v any) string {
-	s, _ := v.(string)
-	return s
-}
-
-func mapAt(m map[string]any, key string) map[string]any {
-	v, _ := m[key].(map[string]any)
-	return v
-}
-
-func strList(v any) []string {
-	items, _ := v.([]any)
-	out := make([]string, 0, len(items))
-	for _, it := range items {
-		out = append(out, str(it))
-	}
-	return out
-}
-
-// decodeAll decodes every YAML document in data.
-func decodeAll(data []byte) ([]map[string]any, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []map[string]any
-	for {
-		var doc map[string]any
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if doc != nil {
-			docs = append(docs, doc)
-		}
-	}
-}
-
-func isYAML(p string) bool {
-	return strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")
-}
-
-func isEntityDoc(doc map[string]any) bool {
-	av := str(doc["apiVersion"])
-	return str(doc["kind"]) != "" &&
-		(strings.HasPrefix(av, "backstage.io/") || strings.HasPrefix(av, "scaffolder.backstage.io/"))
-}
-
-// allYAML decodes every YAML file in the demo, failing the test on the first
-// one that does not parse.
-func allYAML(t *testing.T) map[string][]map[string]any {
-	t.Helper()
-	files := map[string][]map[string]any{}
-	err := fs.WalkDir(FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !isYAML(p) {
-			return nil
-		}
-		data, err := fs.ReadFile(FS(), p)
-		if err != nil {
-			return err
-		}
-		docs, err := decodeAll(data)
-		if err != nil {
-			t.Errorf("%s: invalid YAML: %v", p, err)
-			return nil
-		}
-		if len(docs) == 0 {
-			t.Errorf("%s: no YAML documents", p)
-		}
-		files[p] = docs
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("walking demo FS: %v", err)
-	}
-	return files
-}
 
 type platformFile struct {
 	APIVersion string `yaml:"apiVersion"`
@@ -177,48 +84,28 @@ func rootLocations(t *testing.T) []string {
 	return roots
 }
 
-// loadCatalog follows Location entities from the platform's catalog
-// locations, the way a catalog processor would, and returns every entity
-// reached plus the set of files read.
-func loadCatalog(t *testing.T) ([]entity, map[string]bool) {
+// catalogDir is the directory of the demo's catalog repository: the one
+// catalog location platform.yaml declares, read from its catalog-info.yaml
+// as Paved reads it (an embedded source with that subdirectory).
+func catalogDir(t *testing.T) string {
 	t.Helper()
-	files := allYAML(t)
-	visited := map[string]bool{}
-	var out []entity
-	queue := rootLocations(t)
-	for len(queue) > 0 {
-		f := queue[0]
-		queue = queue[1:]
-		if visited[f] {
-			continue
-		}
-		visited[f] = true
-		docs, ok := files[f]
-		if !ok {
-			t.Errorf("location target %s is not a YAML file in the demo", f)
-			continue
-		}
-		for i, doc := range docs {
-			if !isEntityDoc(doc) {
-				t.Errorf("%s: document %d is not a catalog entity (apiVersion %q, kind %q)", f, i+1, doc["apiVersion"], doc["kind"])
-				continue
-			}
-			e := entity{file: f, doc: doc}
-			out = append(out, e)
-			if e.kind() != "location" {
-				continue
-			}
-			spec := e.spec()
-			targets := strList(spec["targets"])
-			if tg := str(spec["target"]); tg != "" {
-				targets = append(targets, tg)
-			}
-			for _, tg := range targets {
-				queue = append(queue, path.Join(path.Dir(f), tg))
-			}
-		}
+	roots := rootLocations(t)
+	if len(roots) != 1 || path.Base(roots[0]) != "catalog-info.yaml" {
+		t.Fatalf("catalog roots = %v, want one catalog-info.yaml", roots)
 	}
-	return out, visited
+	return path.Dir(roots[0])
+}
+
+// loadCatalog reads the demo catalog with the real catalog model, following
+// Location entities from its root. It returns the tree and the catalog's
+// file system (paths in the tree are relative to it).
+func loadCatalog(t *testing.T) (*catalogtest.Tree, fs.FS) {
+	t.Helper()
+	fsys, err := fs.Sub(FS(), catalogDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return catalogtest.LoadFS(t, fsys), fsys
 }
 
 func TestFSHasPlatformAtRoot(t *testing.T) {
@@ -240,34 +127,73 @@ func TestFSHasPlatformAtRoot(t *testing.T) {
 	}
 }
 
-func TestEveryYAMLFileParses(t *testing.T) {
-	files := allYAML(t)
-	if len(files) < 10 {
-		t.Errorf("only %d YAML files in the demo", len(files))
+// TestCatalogHasNoProblems: every descriptor reached decodes and passes the
+// model's validation, every $text target exists, every Location target
+// exists and stays in the catalog, and no entity is defined twice.
+func TestCatalogHasNoProblems(t *testing.T) {
+	tr, _ := loadCatalog(t)
+	tr.ReportProblems(t)
+	if len(tr.Files) < 10 {
+		t.Errorf("only %d descriptor files reached: %v", len(tr.Files), tr.Files)
 	}
 }
 
-func TestEveryEntityFileIsReachable(t *testing.T) {
-	_, visited := loadCatalog(t)
-	for f, docs := range allYAML(t) {
-		for _, doc := range docs {
-			if isEntityDoc(doc) && !visited[f] {
-				t.Errorf("%s holds catalog entities but no Location reaches it", f)
-				break
+// TestEveryYAMLFileIsAccountedFor: every YAML file of the demo is valid
+// YAML, and every catalog entity is reachable: each YAML file in the
+// catalog is either a descriptor reached from its root Location or a
+// $text target, and no file outside the catalog holds Backstage entities.
+func TestEveryYAMLFileIsAccountedFor(t *testing.T) {
+	tr, catalogFS := loadCatalog(t)
+	dir := catalogDir(t)
+	unreached, err := tr.FilesNotReached(catalogFS, "**/*.{yaml,yml}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range unreached {
+		t.Errorf("%s: neither reached from the root Location nor used as a $text target", path.Join(dir, f))
+	}
+	n := 0
+	err = fs.WalkDir(FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+			return err
+		}
+		n++
+		if p == dir || strings.HasPrefix(p, dir+"/") {
+			return nil // reached or a $text target: parsed by the walk
+		}
+		data, err := fs.ReadFile(FS(), p)
+		if err != nil {
+			return err
+		}
+		docs, err := model.Decode(data)
+		if err != nil {
+			t.Errorf("%s: invalid YAML: %v", p, err)
+			return nil
+		}
+		if len(docs) == 0 {
+			t.Errorf("%s: no YAML documents", p)
+		}
+		for _, d := range docs {
+			if e := d.Entity; e != nil && (strings.HasPrefix(e.APIVersion, "backstage.io/") || strings.HasPrefix(e.APIVersion, "scaffolder.backstage.io/")) {
+				t.Errorf("%s:%d: holds catalog entity %s but is outside the catalog, so no Location reaches it", p, d.Line, e.Ref())
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walking demo FS: %v", err)
+	}
+	if n < 10 {
+		t.Errorf("only %d YAML files in the demo", n)
 	}
 }
 
 func TestEntityCounts(t *testing.T) {
-	entities, _ := loadCatalog(t)
-	if len(entities) < 75 {
-		t.Errorf("demo has %d entities, want at least 75", len(entities))
+	tr, _ := loadCatalog(t)
+	if len(tr.Entities) < 75 {
+		t.Errorf("demo has %d entities, want at least 75", len(tr.Entities))
 	}
-	byKind := map[string]int{}
-	for _, e := range entities {
-		byKind[e.kind()]++
-	}
+	byKind := tr.CountByKind()
 	want := map[string]int{
 		"domain": 3, "system": 6, "component": 20, "api": 10, "resource": 8,
 		"group": 5, "user": 15, "location": 2, "template": 1,
@@ -279,6 +205,9 @@ func TestEntityCounts(t *testing.T) {
 	}
 	kinds := make([]string, 0, len(byKind))
 	for k := range byKind {
+		if _, ok := want[k]; !ok {
+			t.Errorf("unexpected kind %q (%d entities)", k, byKind[k])
+		}
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
@@ -286,188 +215,100 @@ func TestEntityCounts(t *testing.T) {
 	for _, k := range kinds {
 		fmt.Fprintf(&sb, "%s=%d ", k, byKind[k])
 	}
-	t.Logf("%d entities: %s", len(entities), sb.String())
+	t.Logf("%d entities: %s", len(tr.Entities), sb.String())
 }
 
-var (
-	nameRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	tagRE  = regexp.MustCompile(`^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$`)
-)
+// nameRE is the demo's house style for names, stricter than Backstage's:
+// lowercase kebab-case. (Tags, annotations and the 63-character limit are
+// enforced by the model.)
+var nameRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func TestEnvelope(t *testing.T) {
-	entities, _ := loadCatalog(t)
-	seen := map[string]string{}
-	for _, e := range entities {
-		where := e.file + ": " + e.ref()
-		av := str(e.doc["apiVersion"])
-		switch e.kind() {
+	tr, _ := loadCatalog(t)
+	for _, e := range tr.Entities {
+		where := e.Where()
+		switch e.LowerKind() {
 		case "template":
-			if av != "scaffolder.backstage.io/v1beta3" {
-				t.Errorf("%s: apiVersion %q", where, av)
+			if e.APIVersion != "scaffolder.backstage.io/v1beta3" {
+				t.Errorf("%s: apiVersion %q", where, e.APIVersion)
 			}
 		default:
-			if av != "backstage.io/v1alpha1" {
-				t.Errorf("%s: apiVersion %q", where, av)
+			if e.APIVersion != "backstage.io/v1alpha1" {
+				t.Errorf("%s: apiVersion %q", where, e.APIVersion)
 			}
 		}
-		name := e.name()
-		if len(name) > 63 || !nameRE.MatchString(name) {
+		if e.Metadata.Namespace != model.DefaultNamespace {
+			t.Errorf("%s: namespace %q, want the default", where, e.Metadata.Namespace)
+		}
+		if name := e.Metadata.Name; len(name) > 63 || !nameRE.MatchString(name) {
 			t.Errorf("%s: name %q is not lowercase-kebab of at most 63 characters", where, name)
 		}
-		if prev, dup := seen[e.ref()]; dup {
-			t.Errorf("%s: duplicate name, first defined in %s", where, prev)
-		}
-		seen[e.ref()] = e.file
-		md := mapAt(e.doc, "metadata")
-		desc := str(md["description"])
-		if desc == "" || strings.Contains(desc, "\n") {
+		if desc := e.Metadata.Description; desc == "" || strings.Contains(desc, "\n") {
 			t.Errorf("%s: want a one-line description, got %q", where, desc)
 		}
-		for _, tag := range strList(md["tags"]) {
-			if len(tag) > 63 || !tagRE.MatchString(tag) {
-				t.Errorf("%s: invalid tag %q", where, tag)
+		for _, l := range e.Metadata.Links {
+			if !strings.HasPrefix(l.URL, "https://") {
+				t.Errorf("%s: link without an https url: %+v", where, l)
 			}
 		}
-		links, _ := md["links"].([]any)
-		for _, l := range links {
-			lm, _ := l.(map[string]any)
-			if !strings.HasPrefix(str(lm["url"]), "https://") {
-				t.Errorf("%s: link without an https url: %v", where, l)
-			}
-		}
-		for k, v := range mapAt(md, "annotations") {
-			if _, ok := v.(string); !ok {
-				t.Errorf("%s: annotation %s is not a string", where, k)
-			}
-		}
-		if e.spec() == nil {
+		if e.Spec == nil {
 			t.Errorf("%s: no spec", where)
 		}
 	}
 }
 
-// parseRef splits an entity reference ("[kind:][namespace/]name") and
-// applies defaultKind when the reference carries none. explicit reports
-// whether the kind was written out.
-func parseRef(ref, defaultKind string) (full string, explicit bool) {
-	kind := defaultKind
-	if i := strings.Index(ref, ":"); i >= 0 {
-		kind, ref, explicit = strings.ToLower(ref[:i]), ref[i+1:], true
-	}
-	ns := "default"
-	if i := strings.Index(ref, "/"); i >= 0 {
-		ns, ref = ref[:i], ref[i+1:]
-	}
-	return kind + ":" + ns + "/" + ref, explicit
+// relationRules are the relations each kind may declare and the kinds
+// their targets must have. Relations come from the spec fields with
+// Backstage's default kinds (spec.owner is a group unless it says user:,
+// spec.dependsOn must name its kind, and so on).
+var relationRules = catalogtest.Rules{
+	"component": {
+		model.RelOwnedBy:     {"group"},
+		model.RelPartOf:      {"system", "component"}, // spec.system, spec.subcomponentOf
+		model.RelProvidesAPI: {"api"},
+		model.RelConsumesAPI: {"api"},
+		model.RelDependsOn:   {"component", "resource"},
+	},
+	"api":      {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}},
+	"resource": {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}, model.RelDependsOn: {"component", "resource"}},
+	"system":   {model.RelOwnedBy: {"group"}, model.RelPartOf: {"domain"}},
+	"domain":   {model.RelOwnedBy: {"group", "user"}, model.RelPartOf: {"domain"}},
+	"template": {model.RelOwnedBy: {"group", "user"}},
+	"group":    {model.RelChildOf: {"group"}, model.RelParentOf: {"group"}, model.RelHasMember: {"user"}},
+	"user":     {model.RelMemberOf: {"group"}},
 }
 
 func TestRelationsResolve(t *testing.T) {
-	entities, _ := loadCatalog(t)
-	byRef := map[string]entity{}
-	for _, e := range entities {
-		byRef[e.ref()] = e
+	tr, _ := loadCatalog(t)
+	for _, p := range tr.DanglingRelations() {
+		t.Error(p)
 	}
-	resolve := func(e entity, field, ref, defaultKind string, allowed ...string) (entity, bool) {
-		t.Helper()
-		where := e.file + ": " + e.ref() + " spec." + field
-		if ref == "" {
-			t.Errorf("%s: empty reference", where)
-			return entity{}, false
-		}
-		full, explicit := parseRef(ref, defaultKind)
-		if defaultKind == "" && !explicit {
-			t.Errorf("%s: %q must carry an explicit kind", where, ref)
-			return entity{}, false
-		}
-		kind := full[:strings.Index(full, ":")]
-		if len(allowed) > 0 && !contains(allowed, kind) {
-			t.Errorf("%s: %q has kind %s, want one of %v", where, ref, kind, allowed)
-		}
-		target, ok := byRef[full]
-		if !ok {
-			t.Errorf("%s: %q does not resolve to an entity in the demo", where, ref)
-		}
-		return target, ok
+	for _, p := range tr.WrongTargetKinds(relationRules) {
+		t.Error(p)
 	}
-	requireTeamOwner := func(e entity) {
-		t.Helper()
-		owner, ok := resolve(e, "owner", str(e.spec()["owner"]), "group", "group")
-		if ok && str(owner.spec()["type"]) != "team" {
-			t.Errorf("%s: %s is owned by %s, which is not a team", e.file, e.ref(), owner.ref())
+	// parent/children and members/memberOf agree from both sides.
+	for _, rel := range []string{model.RelChildOf, model.RelParentOf, model.RelMemberOf, model.RelHasMember} {
+		for _, p := range tr.Asymmetric(rel) {
+			t.Error(p)
 		}
 	}
-
 	hasSub := false
-	for _, e := range entities {
-		spec := e.spec()
-		switch e.kind() {
-		case "component":
-			requireTeamOwner(e)
-			resolve(e, "system", str(spec["system"]), "system", "system")
-			if s := str(spec["subcomponentOf"]); s != "" {
-				hasSub = true
-				resolve(e, "subcomponentOf", s, "component", "component")
-			}
-			for _, r := range strList(spec["providesApis"]) {
-				resolve(e, "providesApis", r, "api", "api")
-			}
-			for _, r := range strList(spec["consumesApis"]) {
-				resolve(e, "consumesApis", r, "api", "api")
-			}
-			for _, r := range strList(spec["dependsOn"]) {
-				if d, ok := resolve(e, "dependsOn", r, "", "component", "resource"); ok && d.ref() == e.ref() {
-					t.Errorf("%s: %s depends on itself", e.file, e.ref())
+	for _, e := range tr.Entities {
+		switch e.LowerKind() {
+		case "component", "api", "resource", "system":
+			for _, o := range tr.Related(e, model.RelOwnedBy) {
+				if o.OK && o.Entity.SpecString("type") != "team" {
+					t.Errorf("%s: owned by %s, which is not a team", e.Where(), o.Ref)
 				}
 			}
-		case "api":
-			requireTeamOwner(e)
-			resolve(e, "system", str(spec["system"]), "system", "system")
-		case "resource":
-			requireTeamOwner(e)
-			resolve(e, "system", str(spec["system"]), "system", "system")
-			for _, r := range strList(spec["dependsOn"]) {
-				resolve(e, "dependsOn", r, "", "component", "resource")
+		}
+		for _, d := range tr.Related(e, model.RelDependsOn) {
+			if d.Ref.Key() == e.Key() {
+				t.Errorf("%s: depends on itself", e.Where())
 			}
-		case "system":
-			requireTeamOwner(e)
-			resolve(e, "domain", str(spec["domain"]), "domain", "domain")
-		case "domain":
-			resolve(e, "owner", str(spec["owner"]), "group", "group", "user")
-			if s := str(spec["subdomainOf"]); s != "" {
-				resolve(e, "subdomainOf", s, "domain", "domain")
-			}
-		case "template":
-			resolve(e, "owner", str(spec["owner"]), "group", "group", "user")
-		case "group":
-			if p := str(spec["parent"]); p != "" {
-				if parent, ok := resolve(e, "parent", p, "group", "group"); ok {
-					if !containsRef(strList(parent.spec()["children"]), "group", e.ref()) {
-						t.Errorf("%s: parent %s does not list %s among its children", e.ref(), parent.ref(), e.name())
-					}
-				}
-			}
-			for _, c := range strList(spec["children"]) {
-				if child, ok := resolve(e, "children", c, "group", "group"); ok {
-					if full, _ := parseRef(str(child.spec()["parent"]), "group"); full != e.ref() {
-						t.Errorf("%s: child %s names parent %q", e.ref(), child.ref(), child.spec()["parent"])
-					}
-				}
-			}
-			for _, m := range strList(spec["members"]) {
-				if u, ok := resolve(e, "members", m, "user", "user"); ok {
-					if !containsRef(strList(u.spec()["memberOf"]), "group", e.ref()) {
-						t.Errorf("%s: member %s does not list the group in memberOf", e.ref(), u.ref())
-					}
-				}
-			}
-		case "user":
-			for _, g := range strList(spec["memberOf"]) {
-				if grp, ok := resolve(e, "memberOf", g, "group", "group"); ok {
-					if m, has := grp.spec()["members"]; has && !containsRef(strList(m), "user", e.ref()) {
-						t.Errorf("%s: group %s lists members but not this user", e.ref(), grp.ref())
-					}
-				}
-			}
+		}
+		if e.LowerKind() == "component" && e.SpecString("subcomponentOf") != "" {
+			hasSub = true
 		}
 	}
 	if !hasSub {
@@ -475,102 +316,83 @@ func TestRelationsResolve(t *testing.T) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-func containsRef(refs []string, defaultKind, want string) bool {
-	for _, r := range refs {
-		if full, _ := parseRef(r, defaultKind); full == want {
-			return true
-		}
-	}
-	return false
-}
-
 func TestKindSpecifics(t *testing.T) {
-	entities, _ := loadCatalog(t)
+	tr, _ := loadCatalog(t)
 	lifecycles := map[string]bool{}
 	componentTypes := map[string]bool{}
 	apiTypes := map[string]bool{}
 	resourceTypes := map[string]bool{}
-	provided := map[string]bool{}
 	textDefs := 0
-	var apis []entity
-	for _, e := range entities {
-		spec := e.spec()
-		where := e.file + ": " + e.ref()
+	for _, e := range tr.Entities {
+		where := e.Where()
 		need := func(fields ...string) {
 			for _, f := range fields {
-				if _, ok := spec[f]; !ok {
+				if _, ok := e.Spec[f]; !ok {
 					t.Errorf("%s: spec.%s is required", where, f)
 				}
 			}
 		}
-		switch e.kind() {
+		switch e.LowerKind() {
 		case "component":
 			need("type", "lifecycle", "owner", "system")
-			lc := str(spec["lifecycle"])
-			if !contains([]string{"production", "experimental", "deprecated"}, lc) {
+			lc := e.SpecString("lifecycle")
+			if !slices.Contains([]string{"production", "experimental", "deprecated"}, lc) {
 				t.Errorf("%s: lifecycle %q", where, lc)
 			}
 			lifecycles[lc] = true
-			componentTypes[str(spec["type"])] = true
-			for _, a := range strList(spec["providesApis"]) {
-				full, _ := parseRef(a, "api")
-				provided[full] = true
-			}
-			md := mapAt(e.doc, "metadata")
-			if len(strList(md["tags"])) == 0 {
+			componentTypes[e.SpecString("type")] = true
+			md := e.Metadata
+			if len(md.Tags) == 0 {
 				t.Errorf("%s: no tags", where)
 			}
-			ann := mapAt(md, "annotations")
-			if ann["github.com/project-slug"] == nil || ann["backstage.io/techdocs-ref"] == nil {
+			if md.Annotations["github.com/project-slug"] == "" || md.Annotations["backstage.io/techdocs-ref"] == "" {
 				t.Errorf("%s: missing github.com/project-slug or backstage.io/techdocs-ref", where)
 			}
-			if str(spec["type"]) == "service" && ann["pagerduty.com/service-id"] == nil {
+			if e.SpecString("type") == "service" && md.Annotations["pagerduty.com/service-id"] == "" {
 				t.Errorf("%s: services must name their PagerDuty service", where)
 			}
-			if md["links"] == nil {
+			if len(md.Links) == 0 {
 				t.Errorf("%s: no links", where)
 			}
 		case "api":
 			need("type", "lifecycle", "owner", "definition", "system")
-			apiTypes[str(spec["type"])] = true
-			apis = append(apis, e)
-			switch def := spec["definition"].(type) {
+			typ := e.SpecString("type")
+			apiTypes[typ] = true
+			if len(tr.Incoming(e, model.RelProvidesAPI)) == 0 {
+				t.Errorf("%s: provided by no component", where)
+			}
+			written, err := e.AsWritten()
+			if err != nil {
+				t.Errorf("%s: %v", where, err)
+				break
+			}
+			def := e.SpecString("definition") // $text already substituted
+			switch w := written.Spec["definition"].(type) {
 			case string:
-				if def == "" {
-					t.Errorf("%s: empty definition", where)
-				}
-				if typ := str(spec["type"]); typ == "openapi" || typ == "asyncapi" {
-					checkDefinition(t, where, typ, []byte(def))
+				if typ == "openapi" || typ == "asyncapi" {
+					checkDefinition(t, where, typ, def)
 				}
 			case map[string]any:
-				target := str(def["$text"])
-				if target == "" {
-					t.Errorf("%s: definition must be a string or a $text substitution, got %v", where, def)
+				target, _ := w["$text"].(string)
+				if target == "" || len(w) != 1 {
+					t.Errorf("%s: definition must be a string or a $text substitution, got %v", where, w)
 					break
 				}
 				textDefs++
-				p := path.Join(path.Dir(e.file), target)
-				data, err := fs.ReadFile(FS(), p)
-				if err != nil {
-					t.Errorf("%s: $text target %s: %v", where, target, err)
-					break
+				p := path.Join(path.Dir(e.File), target)
+				if !slices.Contains(tr.Deps, p) {
+					t.Errorf("%s: $text target %s was not read (resolved to %s)", where, target, p)
 				}
-				checkDefinition(t, where+" ("+p+")", str(spec["type"]), data)
+				checkDefinition(t, where+" ("+p+")", typ, def)
+				if typ != "openapi" && typ != "asyncapi" {
+					t.Errorf("%s: a $text definition of type %s is not checked", where, typ)
+				}
 			default:
-				t.Errorf("%s: definition has type %T", where, def)
+				t.Errorf("%s: definition has type %T", where, w)
 			}
 		case "resource":
 			need("type", "owner", "system")
-			resourceTypes[str(spec["type"])] = true
+			resourceTypes[e.SpecString("type")] = true
 		case "system":
 			need("owner", "domain")
 		case "domain":
@@ -579,29 +401,22 @@ func TestKindSpecifics(t *testing.T) {
 			need("type", "children")
 		case "user":
 			need("memberOf")
-			if len(strList(spec["memberOf"])) == 0 {
+			if len(tr.Related(e, model.RelMemberOf)) == 0 {
 				t.Errorf("%s: belongs to no group", where)
 			}
 		case "location":
-			if spec["targets"] == nil && spec["target"] == nil {
+			// Targets that are missing or leave the catalog are walk
+			// problems (TestCatalogHasNoProblems).
+			if len(e.LocationTargets()) == 0 {
 				t.Errorf("%s: no target or targets", where)
-			}
-			for _, tg := range append(strList(spec["targets"]), str(spec["target"])) {
-				if tg == "" {
-					continue
-				}
-				p := path.Join(path.Dir(e.file), tg)
-				if _, err := fs.Stat(FS(), p); err != nil {
-					t.Errorf("%s: target %s does not exist: %v", where, tg, err)
-				}
 			}
 		case "template":
 			need("owner", "type", "parameters", "steps")
-			if str(spec["type"]) != "service" {
-				t.Errorf("%s: spec.type = %q, want service", where, spec["type"])
+			if e.SpecString("type") != "service" {
+				t.Errorf("%s: spec.type = %q, want service", where, e.Spec["type"])
 			}
 		default:
-			t.Errorf("%s: unexpected kind %q", where, e.kind())
+			t.Errorf("%s: unexpected kind %q", where, e.Kind)
 		}
 	}
 	for _, lc := range []string{"production", "experimental", "deprecated"} {
@@ -627,32 +442,31 @@ func TestKindSpecifics(t *testing.T) {
 	if textDefs < 2 {
 		t.Errorf("%d APIs use a $text definition, want at least 2", textDefs)
 	}
-	for _, a := range apis {
-		if !provided[a.ref()] {
-			t.Errorf("%s: %s is provided by no component", a.file, a.ref())
-		}
-	}
 }
 
 // checkDefinition parses an OpenAPI or AsyncAPI document and checks its
 // version key and that it describes at least one path or channel.
-func checkDefinition(t *testing.T, where, typ string, data []byte) {
+func checkDefinition(t *testing.T, where, typ, def string) {
 	t.Helper()
-	var doc map[string]any
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	var doc struct {
+		OpenAPI  string                 `yaml:"openapi"`
+		AsyncAPI string                 `yaml:"asyncapi"`
+		Info     struct{ Title string } `yaml:"info"`
+		Paths    map[string]any         `yaml:"paths"`
+		Channels map[string]any         `yaml:"channels"`
+	}
+	if err := yaml.Unmarshal([]byte(def), &doc); err != nil {
 		t.Errorf("%s: %s definition does not parse: %v", where, typ, err)
 		return
 	}
 	switch typ {
 	case "openapi":
-		if str(doc["openapi"]) == "" || len(mapAt(doc, "paths")) == 0 || str(mapAt(doc, "info")["title"]) == "" {
+		if doc.OpenAPI == "" || len(doc.Paths) == 0 || doc.Info.Title == "" {
 			t.Errorf("%s: OpenAPI definition needs openapi, info.title and paths", where)
 		}
 	case "asyncapi":
-		if str(doc["asyncapi"]) == "" || len(mapAt(doc, "channels")) == 0 || str(mapAt(doc, "info")["title"]) == "" {
+		if doc.AsyncAPI == "" || len(doc.Channels) == 0 || doc.Info.Title == "" {
 			t.Errorf("%s: AsyncAPI definition needs asyncapi, info.title and channels", where)
 		}
-	default:
-		t.Errorf("%s: a $text definition of type %s is not checked", where, typ)
 	}
 }
