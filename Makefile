@@ -39,9 +39,10 @@ DEPS := bash build/scripts/deps.sh
 GO_PKGS = $(shell $(GO) list ./... | grep -v /node_modules/)
 
 # Services that tests need, started by build/scripts/testenv-NAME.sh up|down
-# (for example: docker kube vault). Empty for now: the current tests only
-# need git and chromium/Xvfb, which are plain packages.
-TESTENV_SERVICES ?=
+# before the suite and stopped after it: docker (dockerd and the locally
+# built test images; no registry is needed). git and chromium/Xvfb are
+# plain packages installed by deps-test.
+TESTENV_SERVICES ?= docker
 
 section = @printf '\n\033[1m==== %s ====\033[0m  (%s)\n' "$(1)" "$$(date +%T)"
 

@@ -38,6 +38,8 @@ type App struct {
 	mu   sync.Mutex
 	ctx  context.Context
 	emit Emitter
+	// logs are the followed environment log streams (env.go).
+	logs logStreams
 }
 
 // New returns the binding for p.

@@ -142,7 +142,8 @@ func TestBridgeListsTheBoundMethods(t *testing.T) {
 		t.Fatal(err)
 	}
 	sort.Strings(methods)
-	want := []string{"Audit", "Entity", "Graph", "Platform", "Search", "Status", "Sync"}
+	want := []string{"Audit", "Entity", "EnvCanRun", "EnvDown", "EnvExport", "EnvList", "EnvLogs", "EnvLogsFollow", "EnvLogsStop", "EnvPs", "EnvRestart", "EnvUp",
+		"Graph", "Platform", "Search", "Status", "Sync"}
 	if strings.Join(methods, ",") != strings.Join(want, ",") {
 		t.Fatalf("bound methods = %v, want %v", methods, want)
 	}

@@ -91,6 +91,7 @@ State lives in $PAVED_HOME (default: the user's data directory + /paved).`,
 		e.platformCmd(),
 		e.catalogCmd(),
 		e.auditCmd(),
+		e.envCmd(),
 	)
 	markArgErrors(root)
 	return root

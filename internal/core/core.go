@@ -17,6 +17,7 @@ import (
 
 	"github.com/paved-dev/paved/internal/audit"
 	"github.com/paved-dev/paved/internal/catalog"
+	"github.com/paved-dev/paved/internal/devenv"
 	"github.com/paved-dev/paved/internal/platform"
 	"github.com/paved-dev/paved/internal/platform/demo"
 	"github.com/paved-dev/paved/internal/store"
@@ -65,6 +66,8 @@ type Paved struct {
 	Audit    *audit.Log
 	Platform *platform.Service
 	Catalog  *catalog.Service
+	// Env runs local environments in Docker.
+	Env *devenv.Service
 	// PlatformErr is set when the configured platform could not be loaded;
 	// everything cached keeps working and commands report it.
 	PlatformErr error
@@ -98,6 +101,7 @@ func Open(ctx context.Context, home string) (*Paved, error) {
 			Embedded: map[string]fs.FS{platform.EmbeddedDemo: demo.FS()},
 		}),
 	}
+	p.Env = devenv.New(devenv.Options{Store: st, Audit: log, Catalog: p.Catalog, Platform: plat, CacheDir: cache})
 	p.PlatformErr = p.ApplyPlatform(ctx)
 	return p, nil
 }
@@ -125,5 +129,9 @@ func (p *Paved) Close() error {
 	if p == nil || p.Store == nil {
 		return nil
 	}
-	return errors.Join(p.Store.Close())
+	var envErr error
+	if p.Env != nil {
+		envErr = p.Env.Close()
+	}
+	return errors.Join(envErr, p.Store.Close())
 }

@@ -70,6 +70,45 @@ type Spec struct {
 	Clusters    []Cluster `json:"clusters,omitempty"`
 	Vault       *Vault    `json:"vault,omitempty"`
 	Costs       *Costs    `json:"costs,omitempty"`
+	// Environments configures local environments (paved env).
+	Environments *Environments `json:"environments,omitempty"`
+}
+
+// Environments configures local environments.
+type Environments struct {
+	// Provisioners run resource types locally; they replace the built-in
+	// postgres and redis ones for the same type and class.
+	Provisioners []Provisioner `json:"provisioners,omitempty"`
+}
+
+// Provisioner runs one resource type (and class) as a container. Env,
+// command and outputs are templates: ${host} ${port} ${name} ${id}
+// ${workload} ${params.KEY} ${secret.NAME} (secrets only in env and outputs).
+type Provisioner struct {
+	Type        string            `json:"type"`
+	Class       string            `json:"class,omitempty"`
+	Image       string            `json:"image,omitempty"`
+	Command     []string          `json:"command,omitempty"`
+	Env         map[string]string `json:"env,omitempty"`
+	Ports       []int             `json:"ports,omitempty"`
+	Volumes     []string          `json:"volumes,omitempty"`
+	HealthCheck *HealthCheck      `json:"healthCheck,omitempty"`
+	Outputs     map[string]string `json:"outputs,omitempty"`
+	// StopGracePeriod is how long a stop waits before killing, e.g. 10s.
+	StopGracePeriod string `json:"stopGracePeriod,omitempty"`
+}
+
+// HealthCheck is a provisioner's readiness check: a Docker health check
+// (Command) and/or a probe from the host on the published port.
+type HealthCheck struct {
+	// Command runs in the container: ["CMD", ...] or ["CMD-SHELL", "..."].
+	Command     []string `json:"command,omitempty"`
+	Interval    string   `json:"interval,omitempty"`
+	Timeout     string   `json:"timeout,omitempty"`
+	StartPeriod string   `json:"startPeriod,omitempty"`
+	Retries     int      `json:"retries,omitempty"`
+	// Probe is tcp (default when a port is published) or http:/PATH.
+	Probe string `json:"probe,omitempty"`
 }
 
 // Locations lists where to read something from.

@@ -124,6 +124,30 @@ CREATE VIRTUAL TABLE catalog_fts USING fts5(
 -- above description, links and annotations.
 INSERT INTO catalog_fts(catalog_fts, rank) VALUES('rank', 'bm25(10.0, 6.0, 1.0, 3.0, 2.0, 2.0, 2.0, 0.5, 0.5, 0.0)');
 `,
+	// 2: local environments.
+	`
+-- One row per environment started on this machine (paved env up). What
+-- runs is read from Docker's labels; this remembers where it came from.
+CREATE TABLE devenv_environments(
+	name       TEXT PRIMARY KEY,          -- environment name (the workload's)
+	dir        TEXT NOT NULL,             -- directory of its workload spec
+	spec       TEXT NOT NULL DEFAULT '',  -- the spec file used
+	entity     TEXT NOT NULL DEFAULT '',  -- catalog entity ref, when known
+	deps       TEXT NOT NULL DEFAULT 'none',
+	updated_at TEXT NOT NULL              -- RFC 3339, UTC: last up or down
+);
+
+-- Host ports, stable per service across runs. No secrets here: generated
+-- passwords live only in memory and in the containers' environment.
+CREATE TABLE devenv_ports(
+	env            TEXT NOT NULL,
+	service        TEXT NOT NULL,
+	container_port INTEGER NOT NULL,
+	protocol       TEXT NOT NULL,
+	host_port      INTEGER NOT NULL,
+	PRIMARY KEY(env, service, container_port, protocol)
+) WITHOUT ROWID;
+`,
 }
 
 // SchemaVersion is the schema version this build expects.
