@@ -143,7 +143,7 @@ func TestBridgeListsTheBoundMethods(t *testing.T) {
 	}
 	sort.Strings(methods)
 	want := []string{"Audit", "Entity", "EnvCanRun", "EnvDown", "EnvExport", "EnvList", "EnvLogs", "EnvLogsFollow", "EnvLogsStop", "EnvPs", "EnvRestart", "EnvUp",
-		"Graph", "Platform", "Search", "Status", "Sync"}
+		"GoldenPath", "GoldenPaths", "Graph", "OpenFolder", "Platform", "Scaffold", "ScaffoldDefaults", "ScaffoldPreview", "Search", "Status", "Sync", "TemplateStatus", "TemplateUpdate"}
 	if strings.Join(methods, ",") != strings.Join(want, ",") {
 		t.Fatalf("bound methods = %v, want %v", methods, want)
 	}

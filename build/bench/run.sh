@@ -11,3 +11,9 @@ echo
 echo 'Command: `go run ./build/bench/catalog -paved build/bin/paved-cli`'
 echo
 go run ./build/bench/catalog -paved build/bin/paved-cli "$@"
+echo
+echo "## Golden paths (issue #3) — $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+echo
+echo 'Command: `go run ./build/bench/goldenpath -n 30`'
+echo
+go run ./build/bench/goldenpath -n 30

@@ -93,6 +93,7 @@ State lives in $PAVED_HOME (default: the user's data directory + /paved).`,
 		e.auditCmd(),
 		e.envCmd(),
 	)
+	root.AddCommand(e.goldenPathCmds()...)
 	markArgErrors(root)
 	return root
 }

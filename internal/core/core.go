@@ -15,9 +15,11 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"github.com/paved-dev/paved/goldenpaths"
 	"github.com/paved-dev/paved/internal/audit"
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/devenv"
+	"github.com/paved-dev/paved/internal/goldenpath"
 	"github.com/paved-dev/paved/internal/platform"
 	"github.com/paved-dev/paved/internal/platform/demo"
 	"github.com/paved-dev/paved/internal/store"
@@ -68,6 +70,8 @@ type Paved struct {
 	Catalog  *catalog.Service
 	// Env runs local environments in Docker.
 	Env *devenv.Service
+	// GoldenPaths scaffolds and updates services from templates.
+	GoldenPaths *goldenpath.Service
 	// PlatformErr is set when the configured platform could not be loaded;
 	// everything cached keeps working and commands report it.
 	PlatformErr error
@@ -98,9 +102,11 @@ func Open(ctx context.Context, home string) (*Paved, error) {
 			Store:    st,
 			Audit:    log,
 			CacheDir: cache,
-			Embedded: map[string]fs.FS{platform.EmbeddedDemo: demo.FS()},
+			Embedded: map[string]fs.FS{platform.EmbeddedDemo: demoWithGoldenPaths(demo.FS(), goldenpaths.FS())},
 		}),
 	}
+	p.GoldenPaths = goldenpath.New(goldenpath.Options{Platform: plat, Catalog: p.Catalog, Audit: log,
+		Builtin: goldenpaths.FS(), BuiltinVersion: goldenpaths.Version, CacheDir: cache})
 	p.Env = devenv.New(devenv.Options{Store: st, Audit: log, Catalog: p.Catalog, Platform: plat, CacheDir: cache})
 	p.PlatformErr = p.ApplyPlatform(ctx)
 	return p, nil

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paved-dev/paved/internal/goldenpath"
+)
+
+// The golden-path bindings, called the way the form does in browser mode:
+// gallery, detail, live preview, scaffold with progress events, status.
+func TestGoldenPathBindingsDriveAScaffold(t *testing.T) {
+	h := t.TempDir()
+	t.Setenv("HOME", h)
+	t.Setenv("XDG_CONFIG_HOME", h)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_AUTHOR_NAME", "Paved Test")
+	t.Setenv("GIT_AUTHOR_EMAIL", "test@paved.invalid")
+	srv, _ := browserServer(t, testAssets(), false)
+	events := readEvents(t, srv)
+
+	code, out := call(t, srv, "GoldenPaths", `[]`)
+	var list []goldenpath.TemplateSummary
+	if code != http.StatusOK || json.Unmarshal(out["result"], &list) != nil || len(list) != 3 {
+		t.Fatalf("GoldenPaths: %d %s", code, out)
+	}
+	code, out = call(t, srv, "GoldenPath", `["node-service"]`)
+	var d goldenpath.TemplateDetail
+	if code != http.StatusOK || json.Unmarshal(out["result"], &d) != nil || d.README == "" || len(d.Parameters) == 0 {
+		t.Fatalf("GoldenPath: %d %s", code, out)
+	}
+	// The preview of a half-filled form reports what is missing.
+	code, out = call(t, srv, "ScaffoldPreview", `[{"template": "node-service", "values": {"name": "web"}}]`)
+	var pv goldenpath.Preview
+	if code != http.StatusOK || json.Unmarshal(out["result"], &pv) != nil || len(pv.Problems) != 2 || len(pv.Files) == 0 {
+		t.Fatalf("ScaffoldPreview: %d %s", code, out)
+	}
+	dir := filepath.Join(t.TempDir(), "web")
+	body, _ := json.Marshal([]any{map[string]any{"template": "node-service", "outDir": dir,
+		"values": map[string]any{"name": "web", "owner": "group:default/team-a", "description": "The web"}}})
+	code, out = call(t, srv, "Scaffold", string(body))
+	var res goldenpath.Result
+	if code != http.StatusOK || json.Unmarshal(out["result"], &res) != nil || res.Dir != dir || res.CatalogRef != "component:default/web" {
+		t.Fatalf("Scaffold: %d %s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "package-lock.json")); err != nil {
+		t.Fatal(err)
+	}
+	var stages []string
+	for {
+		ev := next(t, events, goldenpath.ProgressTopic)
+		var p struct{ Stage, Message string }
+		if err := json.Unmarshal(ev["data"], &p); err != nil {
+			t.Fatal(err)
+		}
+		stages = append(stages, p.Stage)
+		if p.Stage == "done" {
+			break
+		}
+	}
+	if stages[0] != "validate" || !strings.Contains(strings.Join(stages, ","), "step") {
+		t.Errorf("progress = %v", stages)
+	}
+	next(t, events, EventCatalogChanged)
+
+	code, out = call(t, srv, "TemplateStatus", `[["`+dir+`"]]`)
+	var st []goldenpath.ServiceStatus
+	if code != http.StatusOK || json.Unmarshal(out["result"], &st) != nil || len(st) != 1 || st[0].State != goldenpath.StateUpToDate {
+		t.Fatalf("TemplateStatus: %d %s", code, out)
+	}
+	// A failing scaffold is an error the form can show.
+	code, out = call(t, srv, "Scaffold", string(body))
+	if code != http.StatusInternalServerError || !strings.Contains(string(out["error"]), "not empty") {
+		t.Fatalf("second Scaffold: %d %s", code, out)
+	}
+}

@@ -1,0 +1,4 @@
+"""Demo Svc: An example service"""
+
+NAME = "demo-svc"
+FEATURES = ["metrics","tracing","queues"]

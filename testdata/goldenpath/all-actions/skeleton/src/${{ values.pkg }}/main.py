@@ -1,0 +1,4 @@
+"""${{ values.title }}: ${{ values.description }}"""
+
+NAME = "${{ values.name }}"
+FEATURES = ${{ values.features | dump }}
