@@ -531,8 +531,12 @@ func (s *Service) Get(ctx context.Context, name string) (TemplateDetail, error) 
 		d.README = string(b)
 	}
 	d.Parameters = []ParameterPage{}
-	for _, p := range l.tpl.Pages {
+	for i, p := range l.tpl.Pages {
 		js, ui := template.SplitUI(p)
+		if _, set := ui["ui:order"]; !set && i < len(l.tpl.PropertyOrder) && len(l.tpl.PropertyOrder[i]) > 0 {
+			// Keep the order the template writes its fields in ("*": any others).
+			ui["ui:order"] = append(append([]string{}, l.tpl.PropertyOrder[i]...), "*")
+		}
 		title, _ := p["title"].(string)
 		desc, _ := p["description"].(string)
 		d.Parameters = append(d.Parameters, ParameterPage{Title: title, Description: desc, Schema: p, JSONSchema: js, UISchema: ui})

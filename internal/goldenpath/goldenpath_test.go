@@ -72,6 +72,10 @@ func TestGetGivesTheFormAndTheReadme(t *testing.T) {
 		if _, ok := d.Parameters[0].Schema["properties"].(map[string]any)["owner"].(map[string]any)["ui:field"]; !ok {
 			t.Errorf("%s: schema lost ui:field", name)
 		}
+		// The form keeps the order the template writes its fields in.
+		if order, _ := d.Parameters[0].UISchema["ui:order"].([]string); len(order) < 3 || order[0] != "name" || order[len(order)-1] != "*" {
+			t.Errorf("%s: ui:order = %v", name, d.Parameters[0].UISchema["ui:order"])
+		}
 	}
 	if _, err := e.s.Get(context.Background(), "no-such-path"); !errors.As(err, new(*NotFoundError)) {
 		t.Fatalf("Get(unknown) = %v", err)

@@ -23,6 +23,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+	"gopkg.in/yaml.v3"
 
 	"github.com/paved-dev/paved/internal/schemacheck"
 )
@@ -57,6 +58,9 @@ type Template struct {
 
 	// Pages are spec.parameters as a list (a single page is a list of one).
 	Pages []map[string]any `json:"-"`
+	// PropertyOrder lists each page's properties in the order the file
+	// writes them (JSON objects lose it; forms should keep it).
+	PropertyOrder [][]string `json:"-"`
 
 	file    string
 	schemas []*jsonschema.Schema
@@ -153,6 +157,7 @@ func Parse(file string, data []byte) (*Template, error) {
 			t.Pages = append(t.Pages, m)
 		}
 	}
+	t.PropertyOrder = propertyOrder(data, len(t.Pages))
 	seen := map[string]bool{}
 	for i := range t.Spec.Steps {
 		st := &t.Spec.Steps[i]
@@ -540,4 +545,46 @@ func splitUI(s map[string]any) (map[string]any, map[string]any) {
 		}
 	}
 	return schema, ui
+}
+
+// propertyOrder reads the order of each parameter page's properties from the
+// YAML as written. Pages it cannot find get no order.
+func propertyOrder(data []byte, pages int) [][]string {
+	out := make([][]string, pages)
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
+		return out
+	}
+	params := mapValue(mapValue(root.Content[0], "spec"), "parameters")
+	var pageNodes []*yaml.Node
+	switch {
+	case params == nil:
+	case params.Kind == yaml.MappingNode:
+		pageNodes = []*yaml.Node{params}
+	case params.Kind == yaml.SequenceNode:
+		pageNodes = params.Content
+	}
+	for i, pn := range pageNodes {
+		if i >= pages {
+			break
+		}
+		if props := mapValue(pn, "properties"); props != nil && props.Kind == yaml.MappingNode {
+			for j := 0; j+1 < len(props.Content); j += 2 {
+				out[i] = append(out[i], props.Content[j].Value)
+			}
+		}
+	}
+	return out
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }

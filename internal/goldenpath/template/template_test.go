@@ -63,6 +63,17 @@ func TestParseReadsTheBackstageShape(t *testing.T) {
 	}
 }
 
+func TestPropertyOrderIsTheOrderTheFileWrites(t *testing.T) {
+	tpl, err := Parse("t/template.yaml", []byte(valid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"name", "owner", "port"}, {"pg", "tags", "token", "password"}}
+	if !reflect.DeepEqual(tpl.PropertyOrder, want) {
+		t.Errorf("property order = %v, want %v", tpl.PropertyOrder, want)
+	}
+}
+
 func TestASinglePageIsAListOfOne(t *testing.T) {
 	src := strings.Replace(valid, "  parameters:\n    - title: Basics\n      required: [name, owner]\n      properties:\n        name: {type: string, pattern: \"^[a-z-]+$\", description: lower-case and dashes}\n        owner: {type: string, ui:field: OwnerPicker, ui:options: {catalogFilter: {kind: Group}}}\n        port: {type: integer, default: 8080}\n    - title: More\n",
 		"  parameters:\n      title: More\n", 1)
