@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -111,7 +112,14 @@ func (s *Service) locate(ctx context.Context, target string, needSpec bool) (*lo
 	return l, nil
 }
 
+// entityRefRE matches a catalog reference with a kind ("component:default/x"),
+// which contains a slash but is not a path.
+var entityRefRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]+:[^\\/]`)
+
 func looksLikePath(t string) bool {
+	if entityRefRE.MatchString(t) {
+		return false
+	}
 	return strings.ContainsAny(t, `/\`) || strings.HasPrefix(t, ".") || strings.HasPrefix(t, "~")
 }
 
