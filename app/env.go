@@ -48,6 +48,9 @@ type EnvLogsRequest struct {
 	Service string `json:"service,omitempty"`
 	// Tail is how many recent lines per service (0 = 200, -1 = all).
 	Tail int `json:"tail,omitempty"`
+	// Since keeps lines at or after this time (RFC 3339; unset = no limit),
+	// e.g. to resume following after a service restarted.
+	Since time.Time `json:"since,omitempty"`
 }
 
 // EnvChanged announces that an environment's containers changed.
@@ -121,7 +124,7 @@ func (a *App) EnvRestart(target, service string) (devenv.Environment, error) {
 // EnvLogs returns recent log lines (oldest first).
 func (a *App) EnvLogs(req EnvLogsRequest) ([]devenv.LogLine, error) {
 	lines := []devenv.LogLine{}
-	err := a.p.Env.Logs(a.context(), devenv.LogsOptions{Target: req.Target, Service: req.Service, Tail: req.Tail},
+	err := a.p.Env.Logs(a.context(), devenv.LogsOptions{Target: req.Target, Service: req.Service, Tail: req.Tail, Since: req.Since},
 		func(l devenv.LogLine) { lines = append(lines, l) })
 	return lines, err
 }
@@ -171,7 +174,7 @@ func (a *App) EnvLogsFollow(req EnvLogsRequest) (string, error) {
 				}
 			}
 		}()
-		err := a.p.Env.Logs(ctx, devenv.LogsOptions{Target: req.Target, Service: req.Service, Tail: req.Tail, Follow: true},
+		err := a.p.Env.Logs(ctx, devenv.LogsOptions{Target: req.Target, Service: req.Service, Tail: req.Tail, Since: req.Since, Follow: true},
 			func(l devenv.LogLine) {
 				mu.Lock()
 				pending = append(pending, l)
