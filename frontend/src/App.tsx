@@ -9,9 +9,14 @@ import { AuditPage } from './pages/AuditPage';
 import { EntityPage } from './pages/EntityPage';
 import { SearchPage } from './pages/SearchPage';
 import { StatusPage } from './pages/StatusPage';
+import { EnvListPage } from './env/EnvListPage';
+import { EnvPage } from './env/EnvPage';
 
 // The graph page pulls in React Flow + dagre: load it on demand.
 const GraphPage = lazy(() => import('./pages/GraphPage'));
+// Golden paths pull in react-jsonschema-form + ajv + marked: also on demand.
+const GoldenPathGallery = lazy(() => import('./pages/GoldenPathGallery'));
+const GoldenPathPage = lazy(() => import('./pages/GoldenPathPage'));
 
 const SYNC_INDICATOR_IDLE_MS = 2500;
 
@@ -83,6 +88,14 @@ function Page({ route }: { route: Route }) {
       return <StatusPage />;
     case 'audit':
       return <AuditPage />;
+    case 'goldenPaths':
+      return <GoldenPathGallery />;
+    case 'goldenPath':
+      return <GoldenPathPage template={route.template} />;
+    case 'envs':
+      return <EnvListPage />;
+    case 'env':
+      return <EnvPage name={route.env} />;
     case 'notFound':
       return (
         <div className="page">
@@ -97,6 +110,8 @@ function Page({ route }: { route: Route }) {
 
 const NAV: { label: string; href: string; match: Route['name'][] }[] = [
   { label: 'Catalog', href: hrefFor({ name: 'search', q: '', filters: {} }), match: ['search', 'entity', 'graph'] },
+  { label: 'Environments', href: '#/envs', match: ['envs', 'env'] },
+  { label: 'Create', href: '#/new', match: ['goldenPaths', 'goldenPath'] },
   { label: 'Sync status', href: '#/status', match: ['status'] },
   { label: 'Audit log', href: '#/audit', match: ['audit'] },
 ];

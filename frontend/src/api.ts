@@ -96,6 +96,21 @@ async function call<K extends keyof AppBindings>(
   }
 }
 
+/**
+ * Call a bound method by name, for feature modules that type their own
+ * wrappers (src/env/api.ts). Same waiting and errors as the calls above.
+ */
+export async function invokeBackend<T>(method: string, ...args: unknown[]): Promise<T> {
+  const b = (await bindings(method)) as Record<string, unknown>;
+  const fn = b[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+  if (typeof fn !== 'function') throw new BackendError(method, `Paved backend has no method ${method}`);
+  try {
+    return (await fn(...args)) as T;
+  } catch (err) {
+    throw new BackendError(method, errorMessage(err));
+  }
+}
+
 // ---- normalisation: Go marshals nil slices/maps as null ----------------------
 
 function arr<T>(v: T[] | null | undefined): T[] {

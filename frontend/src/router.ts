@@ -1,4 +1,5 @@
-// Hash router: #/ (catalog search), #/entity/<ref>, #/graph/<ref>, #/status, #/audit.
+// Hash router: #/ (catalog search), #/entity/<ref>, #/graph/<ref>, #/status, #/audit,
+// #/new (golden paths), #/new/<template>.
 
 import { useEffect, useState } from 'react';
 import { FACET_NAMES, type FacetName, type GraphDirection } from './types';
@@ -11,6 +12,10 @@ export type Route =
   | { name: 'graph'; ref: string; depth: number; direction: GraphDirection }
   | { name: 'status' }
   | { name: 'audit' }
+  | { name: 'goldenPaths' }
+  | { name: 'goldenPath'; template: string }
+  | { name: 'envs' }
+  | { name: 'env'; env: string }
   | { name: 'notFound'; path: string };
 
 export const DEFAULT_GRAPH_DEPTH = 2;
@@ -57,6 +62,12 @@ export function parseHash(hash: string): Route {
   }
   if (path === '/status') return { name: 'status' };
   if (path === '/audit') return { name: 'audit' };
+  if (path === '/envs') return { name: 'envs' };
+  const envMatch = /^\/env\/([^/]+)\/?$/.exec(path);
+  if (envMatch) return { name: 'env', env: safeDecode(envMatch[1]) };
+  if (path === '/new' || path === '/new/') return { name: 'goldenPaths' };
+  const gp = /^\/new\/([^/]+)\/?$/.exec(path);
+  if (gp) return { name: 'goldenPath', template: safeDecode(gp[1]) };
 
   const m = /^\/(entity|graph)\/(.+)$/.exec(path);
   if (m) {
@@ -92,12 +103,21 @@ export function hrefFor(route: Route): string {
       return '#/status';
     case 'audit':
       return '#/audit';
+    case 'goldenPaths':
+      return '#/new';
+    case 'goldenPath':
+      return `#/new/${encodeURIComponent(route.template)}`;
+    case 'envs':
+      return '#/envs';
+    case 'env':
+      return `#/env/${encodeURIComponent(route.env)}`;
     case 'notFound':
       return `#${route.path}`;
   }
 }
 
 export const entityHref = (ref: string): string => hrefFor({ name: 'entity', ref });
+export const goldenPathHref = (template: string): string => hrefFor({ name: 'goldenPath', template });
 export const graphHref = (ref: string, depth = DEFAULT_GRAPH_DEPTH, direction: GraphDirection = 'both'): string =>
   hrefFor({ name: 'graph', ref, depth, direction });
 

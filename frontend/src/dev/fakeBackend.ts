@@ -23,6 +23,8 @@ import type {
   WailsRuntime,
 } from '../types';
 import { DEMO_ENTITIES, type Descriptor } from './demoData';
+import { createFakeGoldenPaths } from './fakeGoldenPaths';
+import { createFakeEnv, type FakeEnv, type FakeEnvOptions } from './fakeEnv';
 
 type Stored = { d: Descriptor; summary: EntitySummary; file: string; line: number; source: string };
 
@@ -31,6 +33,8 @@ export type FakeBackendOptions = {
   /** Artificial latency for each call, ms. */
   latencyMs?: number;
   platform?: PlatformInfo;
+  /** local environments (src/dev/fakeEnv.ts) */
+  env?: FakeEnvOptions;
 };
 
 export type FakeBackend = {
@@ -38,6 +42,8 @@ export type FakeBackend = {
   runtime: WailsRuntime & { EventsEmit(name: string, ...data: unknown[]): void };
   /** Calls made to app methods, for assertions. */
   calls: { method: string; args: unknown[] }[];
+  /** the local-environment fake, mounted on app (Env* methods) */
+  env: FakeEnv;
 };
 
 const DEFAULT_KIND_FOR_FIELD: Record<string, string> = {
@@ -220,6 +226,8 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
   const record = (method: string, args: unknown[]) => calls.push({ method, args });
 
   const app: AppBindings = {
+    // Golden paths: GoldenPaths, GoldenPath, ScaffoldPreview, Scaffold... (./fakeGoldenPaths.ts)
+    ...createFakeGoldenPaths({ wait, emit, record }),
     async Platform() {
       record('Platform', []);
       await wait();
@@ -410,7 +418,9 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
     EventsEmit: emit,
   };
 
-  return { app, runtime, calls };
+  const env = createFakeEnv({ emit, record, latencyMs: latency }, opts.env);
+  Object.assign(app, env.app);
+  return { app, runtime, calls, env };
 }
 
 /** Install the fake on window (dev mode only). */

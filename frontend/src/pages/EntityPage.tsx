@@ -7,6 +7,7 @@ import { compareRelationTypes, relationLabel } from '../relations';
 import { graphHref } from '../router';
 import type { EntityDetail, Link, RelationView } from '../types';
 import { LifecycleBadge } from './SearchPage';
+import { RunLocally } from '../env/RunLocally';
 
 /** Relation types rendered as dedicated sections on a team (Group) page. */
 const TEAM_RELATIONS = new Set(['hasMember', 'parentOf', 'ownerOf']);
@@ -63,6 +64,7 @@ function EntityView({ e, stale }: { e: EntityDetail; stale: boolean }) {
           <a className="btn btn-primary" href={graphHref(e.ref)} data-testid="graph-button">
             Open dependency graph
           </a>
+          <RunLocally entity={e} />
         </div>
       </header>
 
