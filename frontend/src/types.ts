@@ -36,7 +36,7 @@ export type FacetName = (typeof FACET_NAMES)[number];
 
 export type SearchResult = {
   total: number;
-  /** More matches exist than total (the backend bounds counting): show "2,000+". */
+  /** More matches exist than total (the backend bounds counting): show "1,000+". */
   totalCapped?: boolean;
   items: EntitySummary[];
   facets?: Partial<Record<FacetName, FacetCount[]>>;

@@ -101,8 +101,8 @@ const (
 	// lookup per match).
 	rankLimit = 500
 	// scanLimit is how many text matches are examined to count a result;
-	// beyond it Total is a lower bound and TotalCapped is set ("2,000+").
-	scanLimit = 2000
+	// beyond it Total is a lower bound and TotalCapped is set ("1,000+").
+	scanLimit = 1000
 )
 
 // countRows counts the rows of a query, stopping at limit.

@@ -87,7 +87,7 @@ type FacetCount struct {
 // SearchResult is one page of matches.
 type SearchResult struct {
 	// Total counts the matches. Work per query is bounded: when TotalCapped
-	// is set there are more than Total (the UI shows "2,000+").
+	// is set there are more than Total (the UI shows "1,000+").
 	Total       int                     `json:"total"`
 	TotalCapped bool                    `json:"totalCapped,omitempty"`
 	Items       []EntitySummary         `json:"items"`
