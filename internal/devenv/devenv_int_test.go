@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/paved-dev/paved/internal/devenv"
 	"github.com/paved-dev/paved/internal/devenv/engine"
 	"github.com/paved-dev/paved/internal/devenv/spec"
+	"github.com/paved-dev/paved/internal/testenv"
 )
 
 // envReport is what the stand-in web service reports at /env.
@@ -362,7 +364,9 @@ func TestImageThatCannotBePulledNamesTheImage(t *testing.T) {
 	p := openPaved(t)
 	dir := filepath.Join(t.TempDir(), "nopull")
 	os.MkdirAll(dir, 0o755)
-	image := "registry.invalid:5000/paved/nothing-here:1"
+	// A registry on a loopback port where nothing listens: the pull fails at
+	// once and no traffic leaves the machine (not even a DNS lookup).
+	image := fmt.Sprintf("127.0.0.1:%d/paved/nothing-here:1", testenv.FreePort(t))
 	os.WriteFile(filepath.Join(dir, "score.yaml"), []byte("apiVersion: score.dev/v1b1\nmetadata:\n  name: nopull-"+strconv.Itoa(os.Getpid())+"\ncontainers:\n  main:\n    image: "+image+"\n"), 0o644)
 	_, err := p.Env.Up(context.Background(), devenv.UpOptions{Target: dir, Wait: true}, nil)
 	var ie *engine.ImageError
