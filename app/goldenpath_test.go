@@ -9,17 +9,13 @@ import (
 	"testing"
 
 	"github.com/paved-dev/paved/internal/goldenpath"
+	"github.com/paved-dev/paved/internal/testenv"
 )
 
 // The golden-path bindings, called the way the form does in browser mode:
 // gallery, detail, live preview, scaffold with progress events, status.
 func TestGoldenPathBindingsDriveAScaffold(t *testing.T) {
-	h := t.TempDir()
-	t.Setenv("HOME", h)
-	t.Setenv("XDG_CONFIG_HOME", h)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_AUTHOR_NAME", "Paved Test")
-	t.Setenv("GIT_AUTHOR_EMAIL", "test@paved.invalid")
+	testenv.IsolateGit(t)
 	srv, _ := browserServer(t, testAssets(), false)
 	events := readEvents(t, srv)
 

@@ -7,132 +7,32 @@
 // default a new temp dir).
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { PavedBrowser, cssEscape, requireTools, sel } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const defaultBin = path.resolve(here, '../../build/bin/paved-cli');
-const PAVED_BIN = process.env.PAVED_BIN || defaultBin;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT = 90_000;
-
-// Skip only when no binary is configured at all; a configured but missing
-// binary or browser is an error (the before() hook fails).
-
-/** Start `paved ui --browser` and resolve with its URL once it prints "Paved is running at ...". */
-function startPaved(home) {
-  const proc = spawn(PAVED_BIN, ['ui', '--browser', '--addr', '127.0.0.1:0'], {
-    env: { ...process.env, PAVED_HOME: home, BROWSER: 'true', DISPLAY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const url = new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`paved did not print its URL within 60s\nstdout:\n${out}\nstderr:\n${err}`)),
-      60_000,
-    );
-    proc.stdout.setEncoding('utf8');
-    proc.stderr.setEncoding('utf8');
-    proc.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Paved is running at (https?:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].endsWith('/') ? m[1] : `${m[1]}/`);
-      }
-    });
-    proc.stderr.on('data', (chunk) => {
-      err += chunk;
-    });
-    proc.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`paved exited early (code ${code}, signal ${signal})\nstdout:\n${out}\nstderr:\n${err}`));
-    });
-  });
-  return { proc, url, logs: () => ({ out, err }) };
-}
-
-async function stopProcess(proc) {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
-  const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
-}
-
-const sel = (testId, extra = '') => `[data-testid="${testId}"]${extra}`;
-const cssEscape = (s) => s.replace(/["\\]/g, '\\$&');
 
 describe('catalog UI (browser mode, demo organisation)', () => {
   let home;
-  let server;
   let baseUrl;
-  let browser;
   let page;
-  let shotsDir;
-  let shotN = 0;
-  const pageErrors = [];
   let component; // EntitySummary of the first Component in the catalog
-
-  const shot = async (name) => {
-    shotN += 1;
-    const file = path.join(shotsDir, `${String(shotN).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file, fullPage: false });
-    return file;
-  };
-  const goHash = async (hash) => {
-    await page.evaluate((h) => {
-      window.location.hash = h;
-    }, hash);
-  };
+  const ui = new PavedBrowser();
+  const shot = (name) => ui.shot(name);
+  const goHash = (hash) => ui.goHash(hash);
 
   before(async () => {
-    assert.ok(existsSync(PAVED_BIN), `PAVED_BIN ${PAVED_BIN} does not exist`);
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (set CHROMIUM)`);
+    requireTools();
     home = mkdtempSync(path.join(tmpdir(), 'paved-e2e-home-'));
-    shotsDir = process.env.E2E_SHOTS || mkdtempSync(path.join(tmpdir(), 'paved-e2e-shots-'));
-    mkdirSync(shotsDir, { recursive: true });
-    console.log(`# screenshots: ${shotsDir}`);
-    server = startPaved(home);
-    baseUrl = await server.url;
-    console.log(`# paved at ${baseUrl}`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') console.log(`# browser console error: ${m.text()}`);
-    });
+    page = await ui.start(home);
+    baseUrl = ui.baseUrl;
   }, { timeout: 120_000 });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await stopProcess(server?.proc);
+    await ui.close();
     if (home) rmSync(home, { recursive: true, force: true });
   }, { timeout: 30_000 });
 
@@ -276,6 +176,6 @@ describe('catalog UI (browser mode, demo organisation)', () => {
   });
 
   it('raised no uncaught page errors', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(ui.pageErrors, []);
   });
 });

@@ -17,21 +17,16 @@
 // is removed in after(), whatever happened.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { PAVED_BIN, PavedBrowser, REPO, cssEscape, pavedEnv, requireTools, sel } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../..');
 const FIXTURES = path.join(REPO, 'testdata', 'devenv');
-const PAVED_BIN = process.env.PAVED_BIN || path.join(REPO, 'build', 'bin', 'paved-cli');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TEST_IMAGE = 'paved-test/standin:1';
 const START_HINT = 'start one with `bash build/scripts/testenv-docker.sh up` (it also builds the test images), or run `make test`';
 const STEP_TIMEOUT = 120_000;
@@ -117,55 +112,11 @@ async function forceRemove(name) {
 
 function paved(home, args, timeout = 120_000) {
   const r = spawnSync(PAVED_BIN, args, {
-    env: { ...process.env, PAVED_HOME: home, BROWSER: 'true', DISPLAY: '' },
+    env: pavedEnv(home),
     encoding: 'utf8',
     timeout,
   });
   return { code: r.status, out: `${r.stdout || ''}${r.stderr || ''}${r.error ? String(r.error) : ''}` };
-}
-
-/** Start `paved ui --browser` and resolve with its URL once it prints "Paved is running at ...". */
-function startPaved(home) {
-  const proc = spawn(PAVED_BIN, ['ui', '--browser', '--addr', '127.0.0.1:0'], {
-    env: { ...process.env, PAVED_HOME: home, BROWSER: 'true', DISPLAY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const url = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`paved did not print its URL within 60s\nstdout:\n${out}\nstderr:\n${err}`)), 60_000);
-    proc.stdout.setEncoding('utf8');
-    proc.stderr.setEncoding('utf8');
-    proc.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /Paved is running at (https?:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].endsWith('/') ? m[1] : `${m[1]}/`);
-      }
-    });
-    proc.stderr.on('data', (chunk) => {
-      err += chunk;
-    });
-    proc.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`paved exited early (code ${code}, signal ${signal})\nstdout:\n${out}\nstderr:\n${err}`));
-    });
-  });
-  return { proc, url, logs: () => ({ out, err }) };
-}
-
-async function stopProcess(proc) {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
-  const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
 }
 
 async function httpGet(url) {
@@ -173,30 +124,18 @@ async function httpGet(url) {
   return { status: res.status, text: await res.text() };
 }
 
-const sel = (testId, extra = '') => `[data-testid="${testId}"]${extra}`;
-const cssEscape = (s) => s.replace(/["\\]/g, '\\$&');
-
 describe('local environments UI (browser mode, real Docker)', () => {
   const COMPONENT = 'component:default/shop';
   const envName = `e2e${randomBytes(3).toString('hex')}-shop`;
   let home;
   let work;
-  let server;
   let baseUrl;
-  let browser;
-  let context;
   let page;
-  let shotsDir;
-  let shotN = 0;
   let webUrl; // the workload's published port
   let dockerOk = false;
-  const pageErrors = [];
-
-  const shot = async (name) => {
-    shotN += 1;
-    await page.screenshot({ path: path.join(shotsDir, `env-${String(shotN).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
-  const goHash = (hash) => page.evaluate((h) => (window.location.hash = h), hash);
+  const ui = new PavedBrowser({ shotPrefix: 'env-', fullPage: true, viewport: { width: 1400, height: 1000 }, timeout: 30_000 });
+  const shot = (name) => ui.shot(name);
+  const goHash = (hash) => ui.goHash(hash);
   const row = (service) => page.locator(sel('service-row', `[data-service="${cssEscape(service)}"]`));
   const logLines = () => page.locator(`${sel('log-lines')} ${sel('log-line')}`);
   /** Wait until the operation ends: failed, or done with a text matching re. */
@@ -210,20 +149,16 @@ describe('local environments UI (browser mode, real Docker)', () => {
     );
   const noError = async (what = 'the operation failed') => {
     const err = page.locator(sel('env-op-error'));
-    if ((await err.count()) > 0) assert.fail(`${what}: ${await err.textContent()}\npaved stderr:\n${server.logs().err}`);
+    if ((await err.count()) > 0) assert.fail(`${what}: ${await err.textContent()}\npaved stderr:\n${ui.server.logs().err}`);
   };
 
   before(async () => {
-    assert.ok(existsSync(PAVED_BIN), `PAVED_BIN ${PAVED_BIN} does not exist: build it with \`make cli\``);
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (set CHROMIUM)`);
+    requireTools();
     await requireDocker();
     dockerOk = true;
 
     home = mkdtempSync(path.join(tmpdir(), 'paved-e2e-env-home-'));
     work = mkdtempSync(path.join(tmpdir(), 'paved-e2e-env-src-'));
-    shotsDir = process.env.E2E_SHOTS || mkdtempSync(path.join(tmpdir(), 'paved-e2e-shots-'));
-    mkdirSync(shotsDir, { recursive: true });
-    console.log(`# screenshots: ${shotsDir}`);
 
     // The test platform, with shop renamed so this run owns its environment.
     const platformDir = path.join(work, 'platform');
@@ -236,35 +171,12 @@ describe('local environments UI (browser mode, real Docker)', () => {
     assert.equal(use.code, 0, `paved platform use ${platformDir} failed:\n${use.out}`);
     console.log(`# environment ${envName} from ${platformDir}`);
 
-    server = startPaved(home);
-    baseUrl = await server.url;
-    console.log(`# paved at ${baseUrl}`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') console.log(`# browser console error: ${m.text()}`);
-    });
+    page = await ui.start(home);
+    baseUrl = ui.baseUrl;
   }, { timeout: 180_000 });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await stopProcess(server?.proc);
+    await ui.close();
     // Whatever happened above: nothing of the environment may stay behind.
     if (home && dockerOk) {
       const down = paved(home, ['env', 'down', envName, '--volumes'], 90_000);
@@ -349,7 +261,7 @@ describe('local environments UI (browser mode, real Docker)', () => {
     await shot('environment');
 
     // Clicking it opens the service in a new browser tab (BrowserOpenURL in browser mode).
-    const opened = context.waitForEvent('page', { timeout: 20_000 });
+    const opened = ui.context.waitForEvent('page', { timeout: 20_000 });
     await port.click();
     const tab = await opened;
     await tab.waitForLoadState('domcontentloaded');
@@ -442,6 +354,6 @@ describe('local environments UI (browser mode, real Docker)', () => {
   });
 
   it('raised no uncaught page errors', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(ui.pageErrors, []);
   });
 });

@@ -8,18 +8,8 @@ import (
 
 	"github.com/paved-dev/paved/internal/audit"
 	"github.com/paved-dev/paved/internal/goldenpath"
+	"github.com/paved-dev/paved/internal/testenv"
 )
-
-// gitUser gives git an identity and no user configuration.
-func gitUser(t *testing.T) {
-	t.Helper()
-	h := t.TempDir()
-	t.Setenv("HOME", h)
-	t.Setenv("XDG_CONFIG_HOME", h)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_AUTHOR_NAME", "Paved Test")
-	t.Setenv("GIT_AUTHOR_EMAIL", "test@paved.invalid")
-}
 
 func TestTemplateListAndShow(t *testing.T) {
 	home(t)
@@ -63,7 +53,7 @@ func TestNewDryRunPrintsTheFilesAndWritesNothing(t *testing.T) {
 
 func TestNewThenStatusAndUpdate(t *testing.T) {
 	h := home(t)
-	gitUser(t)
+	testenv.IsolateGit(t)
 	t.Setenv("PAVED_HOME", h)
 	dir := t.TempDir()
 	values := filepath.Join(dir, "answers.yaml")

@@ -98,13 +98,10 @@ func gitHTTPServer(t *testing.T, status int) (*httptest.Server, func() []string)
 	return srv, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), auths...) }
 }
 
-// isolateGitConfig keeps the user's credential helpers out of the test.
+// isolateGitConfig keeps the user's credential helpers and tokens out of the
+// test.
 func isolateGitConfig(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", home)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_TERMINAL_PROMPT", "0")
+	testenv.IsolateGit(t)
 	t.Setenv("PAVED_GIT_TOKEN", "")
 	t.Setenv("GITHUB_TOKEN", "")
 	t.Setenv("GITLAB_TOKEN", "")

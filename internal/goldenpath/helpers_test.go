@@ -40,7 +40,7 @@ type env struct {
 // templates, and gives git a known identity and no user configuration.
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	gitIdentity(t)
+	testenv.IsolateGit(t)
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paved.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -50,21 +50,6 @@ func newEnv(t testing.TB) *env {
 	cat := catalog.New(catalog.Options{Store: st, Audit: log, CacheDir: t.TempDir()})
 	s := New(Options{Catalog: cat, Audit: log, Builtin: goldenpaths.FS(), BuiltinVersion: goldenpaths.Version, CacheDir: t.TempDir()})
 	return &env{s: s, st: st, cat: cat, audit: log}
-}
-
-// gitIdentity isolates git from the user's configuration and sets the
-// identity commits are made with.
-func gitIdentity(t testing.TB) {
-	t.Helper()
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", home)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CONFIG_GLOBAL", "")
-	t.Setenv("GIT_AUTHOR_NAME", "Paved Test")
-	t.Setenv("GIT_AUTHOR_EMAIL", "test@paved.invalid")
-	t.Setenv("GIT_COMMITTER_NAME", "Paved Test")
-	t.Setenv("GIT_COMMITTER_EMAIL", "test@paved.invalid")
 }
 
 // events records progress.

@@ -200,7 +200,6 @@ func WaitForPort(t testing.TB, port int, within time.Duration) {
 // configuration, no prompts and a fixed identity.
 func GitEnv(t testing.TB) []string {
 	t.Helper()
-	home := t.TempDir()
 	var env []string
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "GIT_") || strings.HasPrefix(kv, "HOME=") || strings.HasPrefix(kv, "XDG_CONFIG_HOME=") {
@@ -208,14 +207,46 @@ func GitEnv(t testing.TB) []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env,
-		"HOME="+home,
-		"XDG_CONFIG_HOME="+home,
-		"GIT_CONFIG_NOSYSTEM=1",
-		"GIT_TERMINAL_PROMPT=0",
-		"GIT_AUTHOR_NAME=Paved Test", "GIT_AUTHOR_EMAIL=test@paved.invalid",
-		"GIT_COMMITTER_NAME=Paved Test", "GIT_COMMITTER_EMAIL=test@paved.invalid",
-	)
+	for _, kv := range isolatedGit(t.TempDir()) {
+		env = append(env, kv[0]+"="+kv[1])
+	}
+	return env
+}
+
+// IsolateGit gives the test's own process the environment of GitEnv, for
+// code under test that runs git or reads git configuration: it unsets the
+// GIT_* variables and sets HOME and XDG_CONFIG_HOME to an empty directory,
+// which it returns, no system configuration, no prompts and a fixed
+// identity. Everything is restored when the test ends; like t.Setenv, it
+// cannot be used in parallel tests.
+func IsolateGit(t testing.TB) string {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "GIT_") {
+			t.Setenv(k, "") // restores the value when the test ends
+			if err := os.Unsetenv(k); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	home := t.TempDir()
+	for _, kv := range isolatedGit(home) {
+		t.Setenv(kv[0], kv[1])
+	}
+	return home
+}
+
+// isolatedGit is what GitEnv and IsolateGit set, home being an empty
+// directory.
+func isolatedGit(home string) [][2]string {
+	return [][2]string{
+		{"HOME", home},
+		{"XDG_CONFIG_HOME", home},
+		{"GIT_CONFIG_NOSYSTEM", "1"},
+		{"GIT_TERMINAL_PROMPT", "0"},
+		{"GIT_AUTHOR_NAME", "Paved Test"}, {"GIT_AUTHOR_EMAIL", "test@paved.invalid"},
+		{"GIT_COMMITTER_NAME", "Paved Test"}, {"GIT_COMMITTER_EMAIL", "test@paved.invalid"},
+	}
 }
 
 // gitConfig is the configuration every Git call runs with.
