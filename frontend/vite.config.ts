@@ -21,6 +21,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
     setupFiles: ['./test/setup.ts'],
+    // Room for test/setup.ts's waitFor timeout on a loaded 2-core machine.
+    testTimeout: 30_000,
     restoreMocks: true,
   },
 });
