@@ -206,6 +206,8 @@ type Channel = {
   listeners: Set<Listener>;
   detach?: () => void;
   attachTimer?: ReturnType<typeof setTimeout>;
+  /** The runtime the listener is registered with. */
+  runtime?: unknown;
 };
 
 const channels = new Map<string, Channel>();
@@ -230,6 +232,7 @@ function attach(name: string, ch: Channel): void {
     }
   };
   const off = rt.EventsOn(name, dispatch);
+  ch.runtime = rt;
   ch.detach = () => {
     if (typeof off === 'function') off();
     else rt.EventsOff(name);
@@ -246,6 +249,13 @@ export function onEvent(name: string, listener: Listener): () => void {
     attach(name, ch);
   } else {
     ch.listeners.add(listener);
+    // A runtime injected anew (a reloaded bridge, a test's fresh fake) must
+    // get the listener too, or its events would reach nobody.
+    const rt = currentRuntime();
+    if (rt && ch.runtime && ch.runtime !== rt && !ch.attachTimer) {
+      ch.detach?.();
+      attach(name, ch);
+    }
   }
   const channel = ch;
   return () => {

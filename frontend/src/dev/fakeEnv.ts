@@ -111,6 +111,7 @@ export function createFakeEnv(hooks: Hooks, opts: FakeEnvOptions = {}): FakeEnv 
   const logs = new Map<string, LogLine[]>();
   const streams = new Map<string, EnvLogsRequest & { env: string }>();
   const tickers = new Map<string, ReturnType<typeof setInterval>>();
+  const instance = Math.random().toString(36).slice(2, 8);
   let streamSeq = 0;
   let containerSeq = 0;
 
@@ -433,7 +434,9 @@ export function createFakeEnv(hooks: Hooks, opts: FakeEnvOptions = {}): FakeEnv 
         throw `environment ${spec.environment} has no service ${req.service}: see \`paved env ps ${spec.environment}\``;
       }
       streamSeq += 1;
-      const id = `stream-${streamSeq}`;
+      // Unique across fake backends: a late EnvLogsStop from a page torn
+      // down with an earlier backend must not stop this one's stream.
+      const id = `stream-${instance}-${streamSeq}`;
       streams.set(id, { ...req, env: spec.environment });
       const history = tail(spec.environment, req);
       // Like the Go side: history arrives as events after the id is returned.

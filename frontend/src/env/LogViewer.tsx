@@ -75,7 +75,8 @@ export function LogViewer({
   const [follow, setFollow] = useState(true);
   const [filter, setFilter] = useState('');
   const [lines, setLines] = useState<Line[]>([]);
-  const [status, setStatus] = useState<StreamStatus>({ kind: 'connecting' });
+  // Known from the first render: a stopped environment never shows "connecting".
+  const [status, setStatus] = useState<StreamStatus>(() => (active ? { kind: 'connecting' } : { kind: 'stopped' }));
   const linesRef = useRef<Line[]>([]);
   const seen = useRef(new Set<string>());
   const nextId = useRef(0);
