@@ -16,7 +16,7 @@
 # engine at a DOCKER_HOST that does not answer is an error, not started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-# shellcheck source=lib.sh
+# shellcheck source=build/scripts/lib.sh
 . build/scripts/lib.sh
 
 STATE_DIR=${PAVED_TESTENV_STATE:-${TMPDIR:-/tmp}/paved-testenv}
@@ -38,8 +38,8 @@ start_dockerd() {
 		pid=$(cat "$PID_FILE.sudo")
 	fi
 	echo "$pid" >"$PID_FILE"
-	local i
-	for i in $(seq 1 120); do
+	local _
+	for _ in $(seq 1 120); do
 		if engine_answers; then
 			info "dockerd is up (pid $pid)"
 			# Let the current user reach the socket without sudo.
@@ -64,7 +64,8 @@ image_label() {
 }
 
 build_busybox() {
-	local want=busybox-$(sha256sum /bin/busybox | cut -c1-16)
+	local want
+	want=busybox-$(sha256sum /bin/busybox | cut -c1-16)
 	[ "$(image_label paved-test/busybox:1)" = "$want" ] && { info "paved-test/busybox:1 is current"; return 0; }
 	info "building paved-test/busybox:1 (docker import of busybox-static)"
 	local root
@@ -125,8 +126,8 @@ down() {
 	section "docker: stopping dockerd (pid $pid)"
 	if as_root kill -0 "$pid" 2>/dev/null; then
 		as_root kill -TERM "$pid" || true
-		local i
-		for i in $(seq 1 60); do
+		local _
+		for _ in $(seq 1 60); do
 			as_root kill -0 "$pid" 2>/dev/null || break
 			sleep 0.5
 		done
