@@ -146,13 +146,13 @@ describe('golden paths UI (browser mode): scaffold the go-service golden path', 
     }
     const actions = await page.locator(sel('next-action')).evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
     assert.ok(actions.includes('open-folder') && actions.includes('view-in-catalog'), `next actions: ${actions.join(', ')}`);
-    // "Run locally" leads to the new service's environment (named by EnvCanRun).
-    if (actions.includes('run-locally')) {
-      const run = page.locator(sel('run-locally-link'));
-      await run.waitFor();
-      runLocallyHref = await run.getAttribute('href');
-      assert.equal(runLocallyHref, `#/env/${serviceName}`);
-    }
+    // "Run locally" leads to the new service's environment (named by
+    // EnvCanRun): the generated service has a score.yaml.
+    assert.ok(actions.includes('run-locally'), `next actions offer run-locally: ${actions.join(', ')}`);
+    const run = page.locator(sel('run-locally-link'));
+    await run.waitFor();
+    runLocallyHref = await run.getAttribute('href');
+    assert.equal(runLocallyHref, `#/env/${serviceName}`);
     await shot('result');
   });
 
@@ -184,11 +184,8 @@ describe('golden paths UI (browser mode): scaffold the go-service golden path', 
     assert.ok(audit.includes('goldenpath.scaffold'), 'the scaffold is an audit entry');
   });
 
-  it('(g) "Run locally" opens the environment page of the new service', { timeout: STEP_TIMEOUT }, async (t) => {
-    if (!runLocallyHref) {
-      t.skip('no "Run locally" link (the window has no environment pages)');
-      return;
-    }
+  it('(g) "Run locally" opens the environment page of the new service', { timeout: STEP_TIMEOUT }, async () => {
+    assert.ok(runLocallyHref, 'the result page offers "Run locally" for the new service');
     await goHash(runLocallyHref);
     await page.locator(sel('env-page', `[data-env="${cssEscape(serviceName)}"]`)).waitFor();
     await shot('env');

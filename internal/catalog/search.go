@@ -410,30 +410,16 @@ func normRefs(vals []string, kind string) []string {
 
 // liftFilters moves key:value words of the free text into filters.
 func liftFilters(q SearchQuery) SearchQuery {
+	filters := map[string]*[]string{
+		"kind": &q.Kinds, "type": &q.Types, "owner": &q.Owners,
+		"lifecycle": &q.Lifecycles, "system": &q.Systems, "tag": &q.Tags,
+	}
 	var rest []string
 	for _, w := range strings.Fields(q.Query) {
 		k, v, ok := strings.Cut(w, ":")
-		if ok && v != "" {
-			switch strings.ToLower(k) {
-			case "kind":
-				q.Kinds = append(q.Kinds, v)
-				continue
-			case "type":
-				q.Types = append(q.Types, v)
-				continue
-			case "owner":
-				q.Owners = append(q.Owners, v)
-				continue
-			case "lifecycle":
-				q.Lifecycles = append(q.Lifecycles, v)
-				continue
-			case "system":
-				q.Systems = append(q.Systems, v)
-				continue
-			case "tag":
-				q.Tags = append(q.Tags, v)
-				continue
-			}
+		if f, known := filters[strings.ToLower(k)]; ok && v != "" && known {
+			*f = append(*f, v)
+			continue
 		}
 		rest = append(rest, w)
 	}
