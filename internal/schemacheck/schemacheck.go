@@ -135,19 +135,26 @@ func jsonable(v any) any {
 
 var printer = message.NewPrinter(language.English)
 
-func explain(ve *jsonschema.ValidationError, doc *yaml.Node) []Problem {
-	var leaves []*jsonschema.ValidationError
-	var walk func(*jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			leaves = append(leaves, e)
-			return
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
+// Leaves lists the innermost errors of a validation error: the ones that
+// say what is wrong, not which schema branch gave up.
+func Leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(ve.Causes) == 0 {
+		return []*jsonschema.ValidationError{ve}
 	}
-	walk(ve)
+	var out []*jsonschema.ValidationError
+	for _, c := range ve.Causes {
+		out = append(out, Leaves(c)...)
+	}
+	return out
+}
+
+// Describe is the library's own English text for one error.
+func Describe(e *jsonschema.ValidationError) string {
+	return e.ErrorKind.LocalizedString(printer)
+}
+
+func explain(ve *jsonschema.ValidationError, doc *yaml.Node) []Problem {
+	leaves := Leaves(ve)
 	seen := map[string]bool{}
 	var out []Problem
 	add := func(loc []string, msg string) {
@@ -194,7 +201,7 @@ func message1(e *jsonschema.ValidationError) string {
 	case *kind.Pattern:
 		return fmt.Sprintf("%q does not have the expected form (%s)", k.Got, k.Want)
 	}
-	return e.ErrorKind.LocalizedString(printer)
+	return Describe(e)
 }
 
 func quoteAll(s []string) string {

@@ -21,8 +21,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 	"gopkg.in/yaml.v3"
 
 	"github.com/paved-dev/paved/internal/schemacheck"
@@ -361,8 +359,6 @@ func Normalize(v any) any {
 	return v
 }
 
-var printer = message.NewPrinter(language.English)
-
 // Validate checks values (defaults applied) against every page.
 func (t *Template) Validate(values map[string]any) []Problem {
 	js, err := json.Marshal(values)
@@ -392,7 +388,7 @@ func (t *Template) Validate(values map[string]any) []Problem {
 		if ve == nil {
 			continue
 		}
-		for _, leaf := range leaves(ve) {
+		for _, leaf := range schemacheck.Leaves(ve) {
 			field := strings.Join(leaf.InstanceLocation, ".")
 			switch k := leaf.ErrorKind.(type) {
 			case *kind.Required:
@@ -408,7 +404,7 @@ func (t *Template) Validate(values map[string]any) []Problem {
 				add(Problem{Field: field, Message: msg})
 				continue
 			}
-			add(Problem{Field: field, Message: leaf.ErrorKind.LocalizedString(printer)})
+			add(Problem{Field: field, Message: schemacheck.Describe(leaf)})
 		}
 	}
 	return out
@@ -427,17 +423,6 @@ func join(a, b string) string {
 		return b
 	}
 	return a + "." + b
-}
-
-func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
-	if len(e.Causes) == 0 {
-		return []*jsonschema.ValidationError{e}
-	}
-	var out []*jsonschema.ValidationError
-	for _, c := range e.Causes {
-		out = append(out, leaves(c)...)
-	}
-	return out
 }
 
 // Coerce turns command-line values (--set name=value) into the types their
