@@ -293,6 +293,28 @@ func (tr *Tree) FilesNotReached(fsys fs.FS, pattern string) ([]string, error) {
 // {"component": {model.RelOwnedBy: {"group"}}}.
 type Rules map[string]map[string][]string
 
+// TeamOwnedRules are the rules of an organisation where teams (groups) own
+// everything: the relations each kind may declare from its spec fields with
+// Backstage's default kinds (spec.dependsOn names its kind). It returns a
+// fresh copy that a caller may adjust.
+func TeamOwnedRules() Rules {
+	return Rules{
+		"component": {
+			model.RelOwnedBy:     {"group"},
+			model.RelPartOf:      {"system", "component"}, // spec.system, spec.subcomponentOf
+			model.RelProvidesAPI: {"api"},
+			model.RelConsumesAPI: {"api"},
+			model.RelDependsOn:   {"component", "resource"},
+		},
+		"api":      {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}},
+		"resource": {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}, model.RelDependsOn: {"component", "resource"}},
+		"system":   {model.RelOwnedBy: {"group"}, model.RelPartOf: {"domain"}},
+		"domain":   {model.RelOwnedBy: {"group"}},
+		"group":    {model.RelChildOf: {"group"}, model.RelParentOf: {"group"}, model.RelHasMember: {"user"}},
+		"user":     {model.RelMemberOf: {"group"}},
+	}
+}
+
 // WrongTargetKinds lists every relation that rules do not allow: a
 // relation type the entity's kind may not declare, or a target of a kind
 // the relation may not point at.

@@ -158,23 +158,8 @@ func TestGenerate500(t *testing.T) {
 	}
 }
 
-// relationRules are the relations each kind may declare and the kinds
-// their targets must have (with Backstage's default kinds applied).
-var relationRules = catalogtest.Rules{
-	"component": {
-		model.RelOwnedBy:     {"group"},
-		model.RelPartOf:      {"system", "component"}, // spec.system, spec.subcomponentOf
-		model.RelProvidesAPI: {"api"},
-		model.RelConsumesAPI: {"api"},
-		model.RelDependsOn:   {"component", "resource"},
-	},
-	"api":      {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}},
-	"resource": {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}, model.RelDependsOn: {"component", "resource"}},
-	"system":   {model.RelOwnedBy: {"group"}, model.RelPartOf: {"domain"}},
-	"domain":   {model.RelOwnedBy: {"group"}},
-	"group":    {model.RelChildOf: {"group"}, model.RelParentOf: {"group"}, model.RelHasMember: {"user"}},
-	"user":     {model.RelMemberOf: {"group"}},
-}
+// relationRules: a synthetic organisation is owned by teams throughout.
+var relationRules = catalogtest.TeamOwnedRules()
 
 // checkEntities validates names, required fields and that every relation
 // resolves to an entity of the right kind.

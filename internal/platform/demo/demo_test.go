@@ -257,26 +257,14 @@ func TestEnvelope(t *testing.T) {
 	}
 }
 
-// relationRules are the relations each kind may declare and the kinds
-// their targets must have. Relations come from the spec fields with
-// Backstage's default kinds (spec.owner is a group unless it says user:,
-// spec.dependsOn must name its kind, and so on).
-var relationRules = catalogtest.Rules{
-	"component": {
-		model.RelOwnedBy:     {"group"},
-		model.RelPartOf:      {"system", "component"}, // spec.system, spec.subcomponentOf
-		model.RelProvidesAPI: {"api"},
-		model.RelConsumesAPI: {"api"},
-		model.RelDependsOn:   {"component", "resource"},
-	},
-	"api":      {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}},
-	"resource": {model.RelOwnedBy: {"group"}, model.RelPartOf: {"system"}, model.RelDependsOn: {"component", "resource"}},
-	"system":   {model.RelOwnedBy: {"group"}, model.RelPartOf: {"domain"}},
-	"domain":   {model.RelOwnedBy: {"group", "user"}, model.RelPartOf: {"domain"}},
-	"template": {model.RelOwnedBy: {"group", "user"}},
-	"group":    {model.RelChildOf: {"group"}, model.RelParentOf: {"group"}, model.RelHasMember: {"user"}},
-	"user":     {model.RelMemberOf: {"group"}},
-}
+// relationRules: the demo is owned by teams, except that a domain or a
+// template may also be owned by a person, and domains nest (subdomainOf).
+var relationRules = func() catalogtest.Rules {
+	r := catalogtest.TeamOwnedRules()
+	r["domain"] = map[string][]string{model.RelOwnedBy: {"group", "user"}, model.RelPartOf: {"domain"}}
+	r["template"] = map[string][]string{model.RelOwnedBy: {"group", "user"}}
+	return r
+}()
 
 func TestRelationsResolve(t *testing.T) {
 	tr, _ := loadCatalog(t)
