@@ -45,15 +45,22 @@ func (s *Service) Down(ctx context.Context, o DownOptions, rep progress.Reporter
 	if err != nil {
 		return res, err
 	}
-	cs, err := eng.List(ctx, plan.LabelEnv+"="+l.Name)
-	if err != nil {
-		return res, err
-	}
-	if err := s.removeAll(ctx, eng, l.Name, cs, rep); err != nil {
-		return res, err
-	}
-	for _, c := range cs {
-		res.Containers = append(res.Containers, c.Name)
+	// Remove until none is left: a killed up may have had creates in flight
+	// that the engine finishes after the first listing.
+	for round := 0; round < 5; round++ {
+		cs, err := eng.List(ctx, plan.LabelEnv+"="+l.Name)
+		if err != nil {
+			return res, err
+		}
+		if len(cs) == 0 {
+			break
+		}
+		if err := s.removeAll(ctx, eng, l.Name, cs, rep); err != nil {
+			return res, err
+		}
+		for _, c := range cs {
+			res.Containers = append(res.Containers, c.Name)
+		}
 	}
 	nets, err := eng.Networks(ctx, plan.LabelEnv+"="+l.Name)
 	if err != nil {
