@@ -30,7 +30,7 @@ func testAssets() fstest.MapFS {
 // openPaved builds the services over a fresh home, as the window does.
 func openPaved(t *testing.T) *core.Paved {
 	t.Helper()
-	p, err := core.Open(context.Background(), t.TempDir())
+	p, err := core.Open(context.Background(), core.Options{Home: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

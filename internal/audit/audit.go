@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/paved-dev/paved/internal/store"
+	"github.com/paved-dev/paved/internal/warn"
 )
 
 // Outcomes.
@@ -38,11 +39,27 @@ type Log struct {
 	st    *store.Store
 	actor string
 	now   func() time.Time
+	warn  warn.Sink
 }
 
-// New returns a Log recording actions as the current OS user.
-func New(st *store.Store) *Log {
-	return &Log{st: st, actor: currentActor(), now: time.Now}
+// New returns a Log recording actions as the current OS user. Warnings (an
+// entry that could not be written by Note) go to w (nil = dropped).
+func New(st *store.Store, w warn.Sink) *Log {
+	return &Log{st: st, actor: currentActor(), now: time.Now, warn: warn.OrDiscard(w)}
+}
+
+// Note is the best-effort Record every capability uses after an action that
+// already happened: a failure to record does not fail the action; it goes to
+// the Log's warning sink. Note on a nil Log does nothing, so services built
+// without an audit log need no checks. The context's cancellation is
+// ignored: an action the caller gave up on is still recorded.
+func (l *Log) Note(ctx context.Context, action, target, detail string, cause error) {
+	if l == nil {
+		return
+	}
+	if err := l.Record(context.WithoutCancel(ctx), action, target, detail, cause); err != nil {
+		l.warn.Warn(err)
+	}
 }
 
 func currentActor() string {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/paved-dev/paved/internal/store"
+	"github.com/paved-dev/paved/internal/warn"
 )
 
 // newLog returns a Log over a fresh store whose clock starts at start and
@@ -21,7 +22,7 @@ func newLog(t *testing.T) *Log {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	l := New(st)
+	l := New(st, nil)
 	at := time.Date(2025, 3, 1, 12, 0, 0, 123456789, time.FixedZone("CET", 3600))
 	l.now = func() time.Time {
 		at = at.Add(time.Second)
@@ -168,4 +169,25 @@ func TestRecordFailureIsReturned(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "catalog.sync demo") {
 		t.Fatalf("Record with a cancelled context = %v, want an error naming the action and target", err)
 	}
+}
+
+func TestNoteSendsAFailureToRecordToTheWarningSink(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got warn.Recorder
+	l := New(st, &got)
+	l.Note(ctx, "catalog.sync", "demo", "", nil)
+	if n := len(got.Errors()); n != 0 {
+		t.Fatalf("warnings after a good Note = %d, want 0", n)
+	}
+	st.Close()
+	l.Note(ctx, "catalog.sync", "demo", "", nil)
+	if errs := got.Errors(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "catalog.sync demo") {
+		t.Fatalf("warnings after Note on a closed store = %v, want one naming the entry", errs)
+	}
+	var none *Log
+	none.Note(ctx, "x", "y", "", nil) // a nil Log records nothing and does not panic
 }

@@ -24,7 +24,7 @@ func newServiceTB(t testing.TB, dir string) (*Service, *store.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return New(Options{Store: st, Audit: audit.New(st), CacheDir: filepath.Join(dir, "cache")}), st
+	return New(Options{Store: st, Audit: audit.New(st, nil), CacheDir: filepath.Join(dir, "cache")}), st
 }
 
 func addDir(t *testing.T, s *Service, name, dir string) {

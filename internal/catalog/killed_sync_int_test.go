@@ -30,7 +30,7 @@ func TestHelperProcessSyncThenHang(t *testing.T) {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
 	}
-	s := New(Options{Store: st, Audit: audit.New(st), CacheDir: filepath.Dir(db)})
+	s := New(Options{Store: st, Audit: audit.New(st, nil), CacheDir: filepath.Dir(db)})
 	_, _ = s.Sync(ctx, SyncOptions{Source: "org"}, progress.Func(func(e progress.Event) {
 		if e.Stage == "write" && e.Current >= 1000 {
 			fmt.Println("MID-TRANSACTION")
@@ -53,7 +53,7 @@ func TestKilledSyncLeavesThePreviousCacheIntact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Options{Store: st, Audit: audit.New(st), CacheDir: home})
+	s := New(Options{Store: st, Audit: audit.New(st, nil), CacheDir: home})
 	addDir(t, s, "org", srcDir)
 	before := syncOK(t, s, "org")
 	statusBefore, _ := s.Status(ctx)
@@ -97,7 +97,7 @@ func TestKilledSyncLeavesThePreviousCacheIntact(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	s = New(Options{Store: st, Audit: audit.New(st), CacheDir: home})
+	s = New(Options{Store: st, Audit: audit.New(st, nil), CacheDir: home})
 	var ok string
 	if err := st.R.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
 		t.Fatalf("integrity check: %q %v", ok, err)

@@ -166,7 +166,7 @@ func (s *Service) AddSource(ctx context.Context, o AddSourceOptions) (src Source
 		if target == "" {
 			target = gitrepo.Redact(o.Target)
 		}
-		s.record(ctx, "catalog.add-source", target, gitrepo.Redact(o.Target), err)
+		s.audit.Note(ctx, "catalog.add-source", target, gitrepo.Redact(o.Target), err)
 	}()
 	src = Source{Name: o.Name, Ref: o.Ref, Glob: o.Glob, Origin: OriginUser}
 	if o.Local {
@@ -220,7 +220,7 @@ func (s *Service) AddSource(ctx context.Context, o AddSourceOptions) (src Source
 
 // RemoveSource removes a user source and everything read from it.
 func (s *Service) RemoveSource(ctx context.Context, name string) (err error) {
-	defer func() { s.record(ctx, "catalog.remove-source", name, "", err) }()
+	defer func() { s.audit.Note(ctx, "catalog.remove-source", name, "", err) }()
 	src, err := s.source(ctx, name)
 	if err != nil {
 		return err

@@ -59,7 +59,7 @@ func (s *Service) Sync(ctx context.Context, o SyncOptions, rep progress.Reporter
 			if r.Error != "" {
 				cause = errors.New(r.Error)
 			}
-			s.record(ctx, "catalog.sync", src.Name, syncDetail(r), cause)
+			s.audit.Note(ctx, "catalog.sync", src.Name, syncDetail(r), cause)
 		}
 		out = append(out, r)
 	}

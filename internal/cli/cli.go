@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/paved-dev/paved/internal/core"
+	"github.com/paved-dev/paved/internal/warn"
 )
 
 // Deps are what the CLI needs from the binary it is built into.
@@ -125,7 +126,9 @@ func (e *env) open(ctx context.Context) (*core.Paved, error) {
 	if err != nil {
 		return nil, err
 	}
-	return core.Open(ctx, home)
+	return core.Open(ctx, core.Options{Home: home, Warn: warn.Func(func(err error) {
+		fmt.Fprintln(e.deps.Stderr, "paved: warning:", err)
+	})})
 }
 
 // with runs fn with opened services and closes them after.

@@ -23,6 +23,7 @@ import (
 	"github.com/paved-dev/paved/internal/platform"
 	"github.com/paved-dev/paved/internal/platform/demo"
 	"github.com/paved-dev/paved/internal/store"
+	"github.com/paved-dev/paved/internal/warn"
 )
 
 // HomeEnv overrides where Paved keeps its state.
@@ -77,8 +78,19 @@ type Paved struct {
 	PlatformErr error
 }
 
-// Open opens the state in home and builds the services.
-func Open(ctx context.Context, home string) (*Paved, error) {
+// Options configure Open.
+type Options struct {
+	// Home is the state directory (see Home).
+	Home string
+	// Warn receives what went wrong without failing an action (an audit
+	// entry that could not be written, ...): the CLI prints it on stderr,
+	// the window shows it. Nil drops warnings.
+	Warn warn.Sink
+}
+
+// Open opens the state in o.Home and builds the services.
+func Open(ctx context.Context, o Options) (*Paved, error) {
+	home := o.Home
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return nil, fmt.Errorf("create %s: %w", home, err)
 	}
@@ -87,7 +99,7 @@ func Open(ctx context.Context, home string) (*Paved, error) {
 		return nil, err
 	}
 	cache := filepath.Join(home, "cache")
-	log := audit.New(st)
+	log := audit.New(st, o.Warn)
 	plat, err := platform.New(st, log, cache, demo.FS())
 	if err != nil {
 		st.Close()

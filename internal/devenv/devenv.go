@@ -23,8 +23,6 @@ package devenv
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"sync"
 
 	"github.com/paved-dev/paved/internal/audit"
@@ -112,16 +110,4 @@ func (s *Service) lock(name string) func() {
 	s.upMu.Unlock()
 	m.Lock()
 	return m.Unlock
-}
-
-// record appends to the audit log; a failure to record is reported on stderr
-// rather than failing an action that already happened. Callers pass errors
-// that carry no secrets (devenv's errors never do).
-func (s *Service) record(ctx context.Context, action, target, detail string, cause error) {
-	if s.audit == nil {
-		return
-	}
-	if err := s.audit.Record(context.WithoutCancel(ctx), action, target, detail, cause); err != nil {
-		fmt.Fprintln(os.Stderr, "paved: warning:", err)
-	}
 }

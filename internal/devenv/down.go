@@ -32,7 +32,7 @@ func (s *Service) Down(ctx context.Context, o DownOptions, rep progress.Reporter
 		if o.Volumes {
 			detail += fmt.Sprintf(", %d volumes removed", len(res.Volumes))
 		}
-		s.record(ctx, "env.down", name, detail, err)
+		s.audit.Note(ctx, "env.down", name, detail, err)
 	}()
 	l, err := s.locate(ctx, o.Target, false)
 	if err != nil {

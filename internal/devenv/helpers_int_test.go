@@ -67,7 +67,7 @@ func fixtures(t testing.TB) string { return filepath.Join(repoRoot(t), "testdata
 func openPaved(t testing.TB) *core.Paved {
 	t.Helper()
 	ctx := context.Background()
-	p, err := core.Open(ctx, t.TempDir())
+	p, err := core.Open(ctx, core.Options{Home: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 
 func helperUp(home, dir string) int {
 	ctx := context.Background()
-	p, err := core.Open(ctx, home)
+	p, err := core.Open(ctx, core.Options{Home: home})
 	if err != nil {
 		fmt.Println("ERROR", err)
 		return 1

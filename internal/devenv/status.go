@@ -255,6 +255,6 @@ func (s *Service) Restart(ctx context.Context, o RestartOptions, rep progress.Re
 		return Environment{}, fmt.Errorf("service %s: %w", o.Service, err)
 	}
 	report(rep, src, "ready", o.Service+": ready ("+how+")", 1, 1)
-	s.record(ctx, "env.restart", l.Name, o.Service, nil)
+	s.audit.Note(ctx, "env.restart", l.Name, o.Service, nil)
 	return s.status(ctx, eng, l.Name, nil)
 }

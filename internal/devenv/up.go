@@ -73,7 +73,7 @@ func (s *Service) Up(ctx context.Context, o UpOptions, rep progress.Reporter) (e
 		if name == "" {
 			name = target
 		}
-		s.record(ctx, "env.up", name, detail, err)
+		s.audit.Note(ctx, "env.up", name, detail, err)
 	}()
 	deps, err := checkDeps(o.Deps)
 	if err != nil {

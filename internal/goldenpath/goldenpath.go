@@ -562,14 +562,3 @@ func readSmall(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	}
 	return fs.ReadFile(fsys, name)
 }
-
-// record appends to the audit log; a failure to record is reported on
-// stderr rather than failing an action that already happened.
-func (s *Service) record(ctx context.Context, action, target, detail string, cause error) {
-	if s.o.Audit == nil {
-		return
-	}
-	if err := s.o.Audit.Record(context.WithoutCancel(ctx), action, target, detail, cause); err != nil {
-		fmt.Fprintln(os.Stderr, "paved: warning:", err)
-	}
-}

@@ -46,7 +46,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	log := audit.New(st)
+	log := audit.New(st, nil)
 	cat := catalog.New(catalog.Options{Store: st, Audit: log, CacheDir: t.TempDir()})
 	s := New(Options{Catalog: cat, Audit: log, Builtin: goldenpaths.FS(), BuiltinVersion: goldenpaths.Version, CacheDir: t.TempDir()})
 	return &env{s: s, st: st, cat: cat, audit: log}

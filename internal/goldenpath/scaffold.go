@@ -316,7 +316,7 @@ func (s *Service) Scaffold(ctx context.Context, o ScaffoldOptions, rep progress.
 			if detail == "" {
 				detail = o.Template
 			}
-			s.record(ctx, "goldenpath.scaffold", final, detail, err)
+			s.o.Audit.Note(ctx, "goldenpath.scaffold", final, detail, err)
 		}()
 	}
 	report := func(stage, msg string) {

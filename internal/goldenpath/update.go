@@ -262,7 +262,7 @@ func (s *Service) Update(ctx context.Context, o UpdateOptions, rep progress.Repo
 		if len(res.Conflicts) > 0 {
 			detail += fmt.Sprintf(", %d conflicts", len(res.Conflicts))
 		}
-		s.record(ctx, "goldenpath.update", abs, detail, err)
+		s.o.Audit.Note(ctx, "goldenpath.update", abs, detail, err)
 	}()
 	report := func(stage, msg string) {
 		rep.Report(progress.Event{Topic: ProgressTopic, Source: abs, Stage: stage, Message: msg})

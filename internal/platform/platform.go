@@ -337,7 +337,7 @@ func (s *Service) openClone(ctx context.Context, ch choice, fetch bool) (*gitrep
 func (s *Service) Use(ctx context.Context, target, ref string) (info Info, err error) {
 	defer func() {
 		if s.audit != nil {
-			_ = s.audit.Record(context.WithoutCancel(ctx), "platform.use", gitrepo.Redact(target), info.Name, err)
+			s.audit.Note(ctx, "platform.use", gitrepo.Redact(target), info.Name, err)
 		}
 	}()
 	var ch choice

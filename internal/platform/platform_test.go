@@ -37,7 +37,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := &env{home: home, st: st, audit: audit.New(st)}
+	e := &env{home: home, st: st, audit: audit.New(st, nil)}
 	e.svc = e.reopen(t)
 	return e
 }

@@ -15,8 +15,14 @@ type Event struct {
 	Source string `json:"source"`
 	// Stage is a short machine-readable step name: fetch, read, write, done.
 	Stage string `json:"stage"`
-	// Message is for people.
+	// Item is the part of Source this event is about, when there is one:
+	// a template step's id, an environment's service. A UI groups events by
+	// it instead of parsing Message.
+	Item string `json:"item,omitempty"`
+	// Message is for people; it never repeats Item as a "item: " prefix.
 	Message string `json:"message"`
+	// Detail is raw output behind Message (a build's log line), shown apart.
+	Detail string `json:"detail,omitempty"`
 	// Current and Total count work items when known (Total 0 = unknown).
 	Current int `json:"current"`
 	Total   int `json:"total"`

@@ -125,7 +125,7 @@ type query struct {
 // prefixes of 3-5 letters, two-word prefixes, and prefixes with a filter.
 func queryMix(home string, n int) []query {
 	ctx := context.Background()
-	p, err := core.Open(ctx, home)
+	p, err := core.Open(ctx, core.Options{Home: home})
 	must(err)
 	defer p.Close()
 	rows, err := p.Store.R.Query(`SELECT name, kind, owner FROM catalog_entities WHERE winner = 1 ORDER BY id`)
@@ -202,7 +202,7 @@ type timedQuery struct {
 
 func searchInProcess(home string, mix []query) (map[string][]float64, []timedQuery) {
 	ctx := context.Background()
-	p, err := core.Open(ctx, home)
+	p, err := core.Open(ctx, core.Options{Home: home})
 	must(err)
 	defer p.Close()
 	for _, q := range mix { // warm the page cache once, as a running app has

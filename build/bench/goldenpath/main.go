@@ -85,7 +85,7 @@ func run(n int) error {
 		return err
 	}
 	defer st.Close()
-	log := audit.New(st)
+	log := audit.New(st, nil)
 	builtin, err := withoutRegister()
 	if err != nil {
 		return err
