@@ -45,21 +45,6 @@ func envTarget(args []string) string {
 	return args[0]
 }
 
-// withEnv opens the services; for entity targets it makes sure the catalog
-// has been read once.
-func (e *env) withEnv(ctx context.Context, target string, fn func(p *core.Paved) error) error {
-	return e.with(ctx, func(p *core.Paved) error {
-		if target != "" {
-			if st, err := os.Stat(target); err != nil || !st.IsDir() {
-				if err := p.Catalog.EnsureSynced(ctx, nil); err != nil {
-					return err
-				}
-			}
-		}
-		return fn(p)
-	})
-}
-
 // envProgress prints progress for people: one line per step.
 func (e *env) envProgress() progress.Reporter {
 	return progress.Func(func(ev progress.Event) {
@@ -90,7 +75,7 @@ func (e *env) envUp() *cobra.Command {
 			o.Target = envTarget(args)
 			ctx, cancel := interruptible(c.Context())
 			defer cancel()
-			return e.withEnv(ctx, o.Target, func(p *core.Paved) error {
+			return e.with(ctx, func(p *core.Paved) error {
 				var rep progress.Reporter
 				if !e.json() {
 					rep = e.envProgress()
@@ -127,7 +112,7 @@ func (e *env) envDown() *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Target = envTarget(args)
-			return e.withEnv(c.Context(), o.Target, func(p *core.Paved) error {
+			return e.with(c.Context(), func(p *core.Paved) error {
 				var rep progress.Reporter
 				if !e.json() {
 					rep = progress.Func(func(ev progress.Event) {
@@ -166,7 +151,7 @@ func (e *env) envPs() *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			t := envTarget(args)
-			return e.withEnv(c.Context(), t, func(p *core.Paved) error {
+			return e.with(c.Context(), func(p *core.Paved) error {
 				env, err := p.Env.Ps(c.Context(), devenv.PsOptions{Target: t})
 				if err != nil {
 					return err
@@ -222,7 +207,7 @@ func (e *env) envLogs() *cobra.Command {
 			o.Target = envTarget(args)
 			ctx, cancel := interruptible(c.Context())
 			defer cancel()
-			return e.withEnv(ctx, o.Target, func(p *core.Paved) error {
+			return e.with(ctx, func(p *core.Paved) error {
 				width := 0
 				return p.Env.Logs(ctx, o, func(l devenv.LogLine) {
 					if format == "json" {
@@ -255,7 +240,7 @@ func (e *env) envRestart() *cobra.Command {
 			if o.Service == "" {
 				return usageError{fmt.Errorf("--service is required: which service to restart (see `paved env ps`)")}
 			}
-			return e.withEnv(c.Context(), o.Target, func(p *core.Paved) error {
+			return e.with(c.Context(), func(p *core.Paved) error {
 				var rep progress.Reporter
 				if !e.json() {
 					rep = e.envProgress()
@@ -316,7 +301,7 @@ values (never the running environment's).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Target = envTarget(args)
-			return e.withEnv(c.Context(), o.Target, func(p *core.Paved) error {
+			return e.with(c.Context(), func(p *core.Paved) error {
 				res, err := p.Env.Export(c.Context(), o)
 				if err != nil {
 					return err

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/core"
 )
 
@@ -27,25 +26,17 @@ func (e *env) platformUse() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			return e.with(c.Context(), func(p *core.Paved) error {
-				info, err := p.Platform.Use(c.Context(), args[0], ref)
+				res, err := p.UsePlatform(c.Context(), core.UsePlatformOptions{Target: args[0], Ref: ref, NoSync: noSync}, nil)
 				if err != nil {
 					return err
 				}
-				if err := p.ApplyPlatform(c.Context()); err != nil {
-					return err
-				}
-				var res []catalog.SyncResult
-				if !noSync {
-					if res, err = p.Catalog.Sync(c.Context(), catalog.SyncOptions{}, nil); err != nil {
-						return err
-					}
-				}
+				info := res.Platform
 				if e.json() {
-					return e.printJSON(map[string]any{"platform": info, "sync": res})
+					return e.printJSON(res)
 				}
 				fmt.Fprintf(e.deps.Stdout, "Using platform %s (%s)\n", info.Title, info.Name)
-				if len(res) > 0 {
-					e.printSyncResults(res)
+				if len(res.Sync) > 0 {
+					e.printSyncResults(res.Sync)
 				}
 				return nil
 			})

@@ -93,6 +93,12 @@ func (s *Service) locate(ctx context.Context, target string, needSpec bool) (*lo
 	if s.catalog == nil {
 		return nil, fmt.Errorf("%q is not a directory nor an environment (see `paved env ls`)", target)
 	}
+	// A target that is neither a directory nor an environment is an
+	// entity: a first run must read the catalog before looking it up, from
+	// the CLI and the window alike.
+	if err := s.catalog.EnsureSynced(ctx, nil); err != nil {
+		return nil, fmt.Errorf("read the catalog to find %s: %w", target, err)
+	}
 	info, err := s.workloadOf(ctx, target)
 	if err != nil {
 		var nf *catalog.NotFoundError
