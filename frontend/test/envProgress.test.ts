@@ -45,6 +45,17 @@ describe('progress of an environment operation', () => {
     expect(op.stage).toBe('done');
   });
 
+  it('takes the service from the event item, and skips raw output', () => {
+    let op = newOperation(1, 'shop', 'up');
+    const item = (it: string, stage: string, message: string, detail?: string): EnvProgressEvent => ({ source: 'shop', item: it, stage, message, detail, current: 0, total: 0 });
+    op = applyProgress(op, item('db', 'create', 'creating'));
+    op = applyProgress(op, item('web', 'build', '', 'Step 1/4 : FROM scratch'));
+    op = applyProgress(op, item('db', 'ready', 'ready (health check)'));
+    expect(op.message).toBe('db: ready (health check)');
+    expect(op.services.map((s) => [s.service, s.stage, s.ready])).toEqual([['db', 'ready', true]]);
+    expect(op.messages.some((m) => m.message === '')).toBe(false);
+  });
+
   it('returns the same object for events of other environments', () => {
     const op = newOperation(1, 'shop', 'up');
     expect(applyProgress(op, ev('cart/db', 'ready', '', 1, 1))).toBe(op);

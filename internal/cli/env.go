@@ -45,19 +45,29 @@ func envTarget(args []string) string {
 	return args[0]
 }
 
-// envProgress prints progress for people: one line per step.
+// envProgress prints progress for people: one line per step, prefixed
+// with the service it is about. Raw build and pull output (Detail) is left
+// out but for the go build command line.
 func (e *env) envProgress() progress.Reporter {
 	return progress.Func(func(ev progress.Event) {
-		switch ev.Stage {
-		case "build":
-			if !strings.HasPrefix(ev.Message, "building ") && !strings.HasPrefix(ev.Message, "go build") {
-				return // build output lines: too chatty
+		switch {
+		case ev.Stage == "network" || ev.Stage == "resolve":
+			return
+		case ev.Message == "":
+			if strings.HasPrefix(ev.Detail, "go build") {
+				fmt.Fprintln(e.deps.Stderr, prefixItem(ev.Item, ev.Detail))
 			}
-		case "network", "resolve":
 			return
 		}
-		fmt.Fprintf(e.deps.Stderr, "%s\n", ev.Message)
+		fmt.Fprintln(e.deps.Stderr, prefixItem(ev.Item, ev.Message))
 	})
+}
+
+func prefixItem(item, msg string) string {
+	if item == "" {
+		return msg
+	}
+	return item + ": " + msg
 }
 
 // interruptible cancels ctx on Ctrl-C so a follow or an up ends cleanly.

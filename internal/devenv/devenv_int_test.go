@@ -86,9 +86,9 @@ func TestServiceWithTwoHealthCheckedDependenciesComesUpAndDownRemovesEverything(
 	var order []string
 	for _, ev := range rec.all() {
 		if ev.Stage == "ready" {
-			order = append(order, strings.TrimPrefix(ev.Source, name+"/"))
+			order = append(order, ev.Item)
 		}
-		if strings.Contains(ev.Message, password) {
+		if strings.Contains(ev.Message, password) || strings.Contains(ev.Detail, password) {
 			t.Errorf("progress event carries the password: %+v", ev)
 		}
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
-
+	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/paved-dev/paved/internal/devenv/engine"
 	"github.com/paved-dev/paved/internal/devenv/plan"
@@ -93,31 +95,31 @@ func (s *Service) Down(ctx context.Context, o DownOptions, rep progress.Reporter
 		}
 	}
 	res.DurationMs = float64(time.Since(start).Microseconds()) / 1000
-	report(rep, l.Name, "done", fmt.Sprintf("%s is down in %.1f s", l.Name, time.Since(start).Seconds()), 0, 0)
+	report(rep, l.Name, "", "done", fmt.Sprintf("%s is down in %.1f s", l.Name, time.Since(start).Seconds()), 0, 0)
 	return res, nil
 }
 
 // removeAll stops and removes containers in parallel.
 func (s *Service) removeAll(ctx context.Context, eng *engine.Engine, env string, cs []engine.Container, rep progress.Reporter) error {
-	var wg sync.WaitGroup
+	// Every container is tried (eight at a time) and every failure kept.
+	var g errgroup.Group
+	g.SetLimit(8)
 	var mu sync.Mutex
 	var errs []error
 	for _, c := range cs {
-		c := c
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() error {
 			svc := c.Labels[plan.LabelService]
-			report(rep, env+"/"+svc, "stop", svc+": stopping "+c.Name, 0, 0)
+			report(rep, env, svc, "stop", "stopping "+c.Name, 0, 0)
 			if err := eng.Remove(ctx, c.ID, stopGrace(c.Labels)); err != nil {
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()
 			}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+	_ = g.Wait() // failures are collected in errs
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return errors.Join(errs...)
 }
 

@@ -2,10 +2,11 @@ package devenv
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/paved-dev/paved/internal/devenv/engine"
 	"github.com/paved-dev/paved/internal/devenv/plan"
@@ -45,19 +46,12 @@ func (s *Service) Logs(ctx context.Context, o LogsOptions, fn func(LogLine)) err
 	// History first, merged by time.
 	var hist []LogLine
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	var errs []error
+	g, gctx := errgroup.WithContext(ctx)
 	for _, c := range cs {
-		c := c
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rc, err := eng.Logs(ctx, c.ID, false, tail, o.Since)
+		g.Go(func() error {
+			rc, err := eng.Logs(gctx, c.ID, false, tail, o.Since)
 			if err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-				return
+				return err
 			}
 			defer rc.Close()
 			svc := c.Labels[plan.LabelService]
@@ -66,11 +60,11 @@ func (s *Service) Logs(ctx context.Context, o LogsOptions, fn func(LogLine)) err
 				hist = append(hist, LogLine{Service: svc, Stream: ll.Stream, Time: ll.Time, Text: ll.Text})
 				mu.Unlock()
 			})
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	if len(errs) > 0 {
-		return errors.Join(errs...)
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	sort.SliceStable(hist, func(i, j int) bool { return hist[i].Time.Before(hist[j].Time) })
 	for _, ll := range hist {
@@ -84,11 +78,9 @@ func (s *Service) Logs(ctx context.Context, o LogsOptions, fn func(LogLine)) err
 	for _, ll := range hist {
 		last[ll.Service] = ll
 	}
+	var wg sync.WaitGroup
 	for _, c := range cs {
-		c := c
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			svc := c.Labels[plan.LabelService]
 			since := o.Since
 			prev, seen := last[svc]
@@ -119,7 +111,7 @@ func (s *Service) Logs(ctx context.Context, o LogsOptions, fn func(LogLine)) err
 					fn(LogLine{Service: svc, Stream: ll.Stream, Time: ll.Time, Text: ll.Text})
 				}
 			})
-		}()
+		})
 	}
 	wg.Wait()
 	return nil

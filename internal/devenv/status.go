@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/paved-dev/paved/internal/devenv/engine"
 	"github.com/paved-dev/paved/internal/devenv/plan"
@@ -54,26 +55,23 @@ func (s *Service) status(ctx context.Context, eng *engine.Engine, name string, r
 		return env, err
 	}
 	statuses := make([]*ServiceStatus, len(cs))
-	errs := make([]error, len(cs))
-	var wg sync.WaitGroup
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
 	for i, c := range cs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ins, ok, err := eng.Inspect(ctx, c.ID)
+		g.Go(func() error {
+			ins, ok, err := eng.Inspect(gctx, c.ID)
 			if err != nil || !ok {
-				errs[i] = err
-				return
+				return err // a container removed meanwhile is left out
 			}
-			ss := serviceStatus(ctx, ins, ready)
+			ss := serviceStatus(gctx, ins, ready)
 			statuses[i] = &ss
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	if err := g.Wait(); err != nil {
+		return env, err
+	}
 	for i, ss := range statuses {
-		if errs[i] != nil {
-			return env, errs[i]
-		}
 		if ss == nil {
 			continue
 		}
@@ -226,8 +224,7 @@ func (s *Service) Restart(ctx context.Context, o RestartOptions, rep progress.Re
 		return Environment{}, fmt.Errorf("environment %s has no service %s running: see `paved env ps %s`", l.Name, o.Service, l.Name)
 	}
 	c := cs[0]
-	src := l.Name + "/" + o.Service
-	report(rep, src, "stop", o.Service+": restarting", 0, 0)
+	report(rep, l.Name, o.Service, "stop", "restarting", 0, 0)
 	if err := eng.Restart(ctx, c.ID, stopGrace(c.Labels)); err != nil {
 		return Environment{}, err
 	}
@@ -249,12 +246,12 @@ func (s *Service) Restart(ctx context.Context, o RestartOptions, rep progress.Re
 	}
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	report(rep, src, "wait", o.Service+": waiting until ready", 0, 0)
+	report(rep, l.Name, o.Service, "wait", "waiting until ready", 0, 0)
 	how, err := waitReady(wctx, eng, d, probe)
 	if err != nil {
 		return Environment{}, fmt.Errorf("service %s: %w", o.Service, err)
 	}
-	report(rep, src, "ready", o.Service+": ready ("+how+")", 1, 1)
+	report(rep, l.Name, o.Service, "ready", "ready ("+how+")", 1, 1)
 	s.audit.Note(ctx, "env.restart", l.Name, o.Service, nil)
 	return s.status(ctx, eng, l.Name, nil)
 }

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/paved-dev/paved/internal/devenv/engine"
 	"github.com/paved-dev/paved/internal/devenv/plan"
 	"github.com/paved-dev/paved/internal/devenv/provision"
@@ -89,7 +91,7 @@ func (s *Service) Up(ctx context.Context, o UpOptions, rep progress.Reporter) (e
 	}
 	target = l.Name
 	defer s.lock(l.Name)()
-	report(rep, l.Name, "resolve", "reading "+filepath.Base(l.Workload.File), 0, 0)
+	report(rep, l.Name, "", "resolve", "reading "+filepath.Base(l.Workload.File), 0, 0)
 	eng, err := s.engine(ctx)
 	if err != nil {
 		return Environment{Name: l.Name}, err
@@ -128,7 +130,7 @@ func (s *Service) Up(ctx context.Context, o UpOptions, rep progress.Reporter) (e
 	}
 	netName := plan.NetworkName(l.Name)
 	labels := map[string]string{plan.LabelEnv: l.Name}
-	report(rep, l.Name, "network", "network "+netName, 0, 0)
+	report(rep, l.Name, "", "network", "network "+netName, 0, 0)
 	if err := eng.EnsureNetwork(ctx, netName, labels); err != nil {
 		return Environment{Name: l.Name}, err
 	}
@@ -183,10 +185,10 @@ func (s *Service) Up(ctx context.Context, o UpOptions, rep progress.Reporter) (e
 	}
 	env.DurationMs = float64(time.Since(start).Microseconds()) / 1000
 	if err != nil {
-		report(rep, l.Name, "error", redact(err, secrets).Error(), 0, 0)
+		report(rep, l.Name, "", "error", redact(err, secrets).Error(), 0, 0)
 		return env, err
 	}
-	report(rep, l.Name, "done", fmt.Sprintf("%s is up in %.1f s", l.Name, time.Since(start).Seconds()), len(e.Units), len(e.Units))
+	report(rep, l.Name, "", "done", fmt.Sprintf("%s is up in %.1f s", l.Name, time.Since(start).Seconds()), len(e.Units), len(e.Units))
 	return env, serr
 }
 
@@ -324,20 +326,15 @@ func portFree(port int) bool {
 // images makes sure every unit's image is present: built from source
 // (always with --build, else when missing) or pulled.
 func (s *Service) images(ctx context.Context, eng *engine.Engine, e *environment, rebuild bool, rep progress.Reporter) error {
+	// Every unit is tried, three at a time; every failure is reported.
+	var g errgroup.Group
+	g.SetLimit(3)
 	var mu sync.Mutex
 	var errs []error
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 3)
 	ids := map[string]string{}
 	pulled := map[string]chan struct{}{}
 	for _, u := range e.Units {
-		u := u
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			src := e.Name + "/" + u.Name
+		g.Go(func() error {
 			var id string
 			var err error
 			if u.Build != nil {
@@ -346,8 +343,8 @@ func (s *Service) images(ctx context.Context, eng *engine.Engine, e *environment
 					id, err = eng.ImageID(ctx, tag)
 				}
 				if err == nil && id == "" {
-					report(rep, src, "build", "building "+tag, 0, 0)
-					id, err = s.build(ctx, eng, u, tag, func(line string) { report(rep, src, "build", line, 0, 0) })
+					report(rep, e.Name, u.Name, "build", "building "+tag, 0, 0)
+					id, err = s.build(ctx, eng, u, tag, func(line string) { reportOutput(rep, e.Name, u.Name, "build", line) })
 				}
 				u.Image = tag
 			} else {
@@ -364,11 +361,11 @@ func (s *Service) images(ctx context.Context, eng *engine.Engine, e *environment
 					id = ids[u.Image]
 					mu.Unlock()
 					if id == "" {
-						return // the other pull failed and reported it
+						return nil // the other pull failed and reported it
 					}
 				} else {
-					report(rep, src, "image", "image "+u.Image, 0, 0)
-					id, err = eng.EnsureImage(ctx, u.Image, func(m string) { report(rep, src, "image", m, 0, 0) })
+					report(rep, e.Name, u.Name, "image", "image "+u.Image, 0, 0)
+					id, err = eng.EnsureImage(ctx, u.Image, func(m string) { reportOutput(rep, e.Name, u.Name, "image", m) })
 					mu.Lock()
 					ids[u.Image] = id
 					mu.Unlock()
@@ -379,12 +376,13 @@ func (s *Service) images(ctx context.Context, eng *engine.Engine, e *environment
 			defer mu.Unlock()
 			if err != nil {
 				errs = append(errs, fmt.Errorf("service %s: %w", u.Name, err))
-				return
+				return nil
 			}
 			u.Desired.ImageID = id
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = g.Wait() // the goroutines return nil: failures are collected in errs
 	return errors.Join(errs...)
 }
 
@@ -507,8 +505,9 @@ func (s *Service) run(ctx context.Context, eng *engine.Engine, e *environment, w
 	if _, err := plan.Levels(deps); err != nil {
 		return nil, nil, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// The first failure cancels the others (errgroup); waiting for
+	// readiness has its own deadline on top.
+	g, ctx := errgroup.WithContext(ctx)
 	wctx, wcancel := context.WithTimeout(ctx, timeout)
 	defer wcancel()
 	ready := map[string]chan struct{}{}
@@ -518,24 +517,10 @@ func (s *Service) run(ctx context.Context, eng *engine.Engine, e *environment, w
 	var mu sync.Mutex
 	actions := map[string]string{}
 	readySet := map[string]bool{}
-	var firstErr error
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
-		}
-		mu.Unlock()
-		cancel()
-	}
 	total := len(e.Units)
 	readyCount := 0
-	var wg sync.WaitGroup
 	for _, u := range e.Units {
-		u := u
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			src := e.Name + "/" + u.Name
+		g.Go(func() error {
 			waitDeps := func() error {
 				for _, d := range u.DependsOn {
 					select {
@@ -551,36 +536,30 @@ func (s *Service) run(ctx context.Context, eng *engine.Engine, e *environment, w
 			actions[u.Name] = action
 			mu.Unlock()
 			if err != nil {
-				if ctx.Err() == nil {
-					fail(err)
-				}
-				return
+				return err
 			}
 			if needed[u.Name] || waitAll {
-				report(rep, src, "wait", u.Name+": waiting until ready", 0, 0)
+				report(rep, e.Name, u.Name, "wait", "waiting until ready", 0, 0)
 				t0 := time.Now()
 				how, err := waitReady(wctx, eng, &u.Desired, u.Probe)
 				if err != nil {
 					if ctx.Err() != nil && wctx.Err() == nil {
-						return
+						return ctx.Err() // another service failed first
 					}
-					fail(fmt.Errorf("service %s: %w", u.Name, err))
-					return
+					return fmt.Errorf("service %s: %w", u.Name, err)
 				}
 				mu.Lock()
 				readyCount++
 				n := readyCount
 				readySet[u.Name] = true
 				mu.Unlock()
-				report(rep, src, "ready", fmt.Sprintf("%s: ready (%s) after %.1f s", u.Name, how, time.Since(t0).Seconds()), n, total)
+				report(rep, e.Name, u.Name, "ready", fmt.Sprintf("ready (%s) after %.1f s", how, time.Since(t0).Seconds()), n, total)
 			}
 			close(ready[u.Name])
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = ctx.Err()
-	}
+	firstErr := g.Wait()
 	if !waitAll {
 		readySet = nil // not waited for: probe when reporting
 	}
@@ -591,20 +570,19 @@ func (s *Service) run(ctx context.Context, eng *engine.Engine, e *environment, w
 // container is (re)created at once; waitDeps is called before it starts,
 // so a dependent is ready to start the moment its dependencies are.
 func (s *Service) ensure(ctx context.Context, eng *engine.Engine, e *environment, u *unit, waitDeps func() error, rep progress.Reporter) (string, error) {
-	src := e.Name + "/" + u.Name
 	want := u.Desired.Labels[plan.LabelHash]
 	action := ActionCreated
 	if c := u.Existing; c != nil {
 		sameHash := c.Labels[plan.LabelHash] == want && c.Name == u.Desired.Name
 		switch {
 		case sameHash && (c.State == "running" || c.State == "restarting"):
-			report(rep, src, "done", u.Name+": unchanged", 0, 0)
+			report(rep, e.Name, u.Name, "done", "unchanged", 0, 0)
 			return ActionUnchanged, nil
 		case sameHash && (c.State == "created" || c.State == "exited"):
 			if err := waitDeps(); err != nil {
 				return ActionStarted, err
 			}
-			report(rep, src, "start", u.Name+": starting", 0, 0)
+			report(rep, e.Name, u.Name, "start", "starting", 0, 0)
 			if err := eng.Start(ctx, c.ID); err == nil {
 				return ActionStarted, nil
 			} else if !engine.IsPortTaken(err) {
@@ -612,14 +590,14 @@ func (s *Service) ensure(ctx context.Context, eng *engine.Engine, e *environment
 			}
 			// Its port was taken meanwhile: recreate it on a new one.
 		}
-		report(rep, src, "remove", u.Name+": configuration changed, recreating", 0, 0)
+		report(rep, e.Name, u.Name, "remove", "configuration changed, recreating", 0, 0)
 		if err := eng.Remove(ctx, c.ID, stopGrace(c.Labels)); err != nil {
 			return ActionRecreated, err
 		}
 		action = ActionRecreated
 	}
 	for attempt := 0; ; attempt++ {
-		report(rep, src, "create", u.Name+": creating "+u.Desired.Name, 0, 0)
+		report(rep, e.Name, u.Name, "create", "creating "+u.Desired.Name, 0, 0)
 		id, err := eng.Create(ctx, toSpec(u.Desired))
 		if err != nil {
 			if id != "" {
@@ -630,7 +608,7 @@ func (s *Service) ensure(ctx context.Context, eng *engine.Engine, e *environment
 		if err := waitDeps(); err != nil {
 			return action, err
 		}
-		report(rep, src, "start", u.Name+": starting", 0, 0)
+		report(rep, e.Name, u.Name, "start", "starting", 0, 0)
 		err = eng.Start(ctx, id)
 		if err == nil {
 			return action, nil

@@ -53,10 +53,11 @@ export function newOperation(id: number, env: string, kind: OperationKind, servi
 /** Fold one progress event into an operation (pure). */
 export function applyProgress(op: Operation, ev: EnvProgressEvent): Operation {
   if (!belongsTo(op.env, ev.source)) return op;
-  const service = ev.source === op.env ? '' : ev.source.slice(op.env.length + 1);
+  const service = ev.item || (ev.source === op.env ? '' : ev.source.slice(op.env.length + 1));
+  if (!ev.message) return op; // raw build or pull output (detail) only
   const next: Operation = {
     ...op,
-    message: ev.message || op.message,
+    message: ev.item ? `${ev.item}: ${ev.message}` : ev.message,
     messages: [...op.messages, { source: ev.source, stage: ev.stage, message: ev.message }].slice(-MAX_MESSAGES),
   };
   if (ev.total > 0) {

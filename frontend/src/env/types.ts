@@ -128,10 +128,14 @@ export type ExportResult = {
 
 /** Payload of "env:progress". */
 export type EnvProgressEvent = {
-  /** "<env>" for the whole environment, "<env>/<service>" for one service */
+  /** the environment's name */
   source: string;
+  /** the service the event is about ("" or absent for the whole environment) */
+  item?: string;
   stage: string;
   message: string;
+  /** raw build or pull output behind the event */
+  detail?: string;
   /** services ready so far (stage "ready"), else 0 */
   current: number;
   /** services in the environment, else 0 */

@@ -7,8 +7,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -150,11 +152,7 @@ func (e *Engine) copyFiles(ctx context.Context, id string, files []File) error {
 			dirs[d] = true
 		}
 	}
-	var dl []string
-	for d := range dirs {
-		dl = append(dl, d)
-	}
-	sort.Strings(dl)
+	dl := slices.Sorted(maps.Keys(dirs))
 	for _, d := range dl {
 		if err := tw.WriteHeader(&tar.Header{Name: d + "/", Mode: 0o755, Typeflag: tar.TypeDir, ModTime: time.Now()}); err != nil {
 			return err

@@ -14,7 +14,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -283,11 +285,7 @@ func Levels(deps map[string][]string) ([][]string, error) {
 		state[n] = 2
 		return nil
 	}
-	names := make([]string, 0, len(deps))
-	for n := range deps {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(deps))
 	max := 0
 	for _, n := range names {
 		if err := visit(n, nil); err != nil {

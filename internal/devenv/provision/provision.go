@@ -17,7 +17,9 @@ package provision
 import (
 	"crypto/rand"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -456,11 +458,7 @@ func provisionOne(d Definition, r spec.Resource, name string, w *spec.Workload, 
 }
 
 func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(m))
 	return out
 }
 
@@ -492,11 +490,7 @@ func outputLookup(out map[string]string) framework.OutputLookupFunc {
 }
 
 func keysOf(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(m))
 	return out
 }
 

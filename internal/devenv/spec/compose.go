@@ -3,7 +3,9 @@ package spec
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,11 +45,7 @@ func LoadCompose(file string) (*Workload, error) {
 // FromCompose converts a loaded compose project.
 func FromCompose(p *ctypes.Project, file string) (*Workload, error) {
 	w := &Workload{Name: p.Name, Dir: filepath.Dir(file), File: file, Format: FormatCompose, Metadata: map[string]any{"name": p.Name}}
-	names := make([]string, 0, len(p.Services))
-	for n := range p.Services {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(p.Services))
 	for _, n := range names {
 		s := p.Services[n]
 		svc := Service{Name: n, Image: s.Image, Entrypoint: s.Entrypoint, Command: s.Command, Env: map[string]string{},
@@ -108,10 +106,7 @@ func FromCompose(p *ctypes.Project, file string) (*Workload, error) {
 			}
 			svc.Mounts = append(svc.Mounts, m)
 		}
-		for d := range s.DependsOn {
-			svc.DependsOn = append(svc.DependsOn, d)
-		}
-		sort.Strings(svc.DependsOn)
+		svc.DependsOn = append(svc.DependsOn, slices.Sorted(maps.Keys(s.DependsOn))...)
 		if hc := s.HealthCheck; hc != nil && !hc.Disable && len(hc.Test) > 0 && hc.Test[0] != "NONE" {
 			h := &Health{Test: []string(hc.Test)}
 			if h.Test[0] != "CMD" && h.Test[0] != "CMD-SHELL" {

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,11 +71,7 @@ func ParseScore(file string, data []byte) (*Workload, error) {
 	name, _ := w.Metadata["name"].(string)
 	out := &Workload{Name: name, Dir: dir, File: file, Format: FormatScore, Metadata: map[string]any(w.Metadata)}
 
-	cnames := make([]string, 0, len(w.Containers))
-	for n := range w.Containers {
-		cnames = append(cnames, n)
-	}
-	sort.Strings(cnames)
+	cnames := slices.Sorted(maps.Keys(w.Containers))
 	for i, cn := range cnames {
 		c := w.Containers[cn]
 		svc := Service{Name: name, Entrypoint: c.Command, Command: c.Args, Env: map[string]string{}}
@@ -90,11 +87,7 @@ func ParseScore(file string, data []byte) (*Workload, error) {
 		for k, v := range c.Variables {
 			svc.Env[k] = v
 		}
-		targets := make([]string, 0, len(c.Volumes))
-		for t := range c.Volumes {
-			targets = append(targets, t)
-		}
-		sort.Strings(targets)
+		targets := slices.Sorted(maps.Keys(c.Volumes))
 		for _, t := range targets {
 			v := c.Volumes[t]
 			m := Mount{Kind: MountVolume, Source: v.Source, Target: t}
@@ -106,11 +99,7 @@ func ParseScore(file string, data []byte) (*Workload, error) {
 			}
 			svc.Mounts = append(svc.Mounts, m)
 		}
-		ftargets := make([]string, 0, len(c.Files))
-		for t := range c.Files {
-			ftargets = append(ftargets, t)
-		}
-		sort.Strings(ftargets)
+		ftargets := slices.Sorted(maps.Keys(c.Files))
 		for _, t := range ftargets {
 			f := c.Files[t]
 			sf := File{Target: t, Mode: 0o644}
@@ -143,11 +132,7 @@ func ParseScore(file string, data []byte) (*Workload, error) {
 		}
 		// The workload's service ports belong to its first container.
 		if i == 0 && w.Service != nil {
-			pnames := make([]string, 0, len(w.Service.Ports))
-			for pn := range w.Service.Ports {
-				pnames = append(pnames, pn)
-			}
-			sort.Strings(pnames)
+			pnames := slices.Sorted(maps.Keys(w.Service.Ports))
 			for _, pn := range pnames {
 				sp := w.Service.Ports[pn]
 				cp := sp.Port
@@ -167,11 +152,7 @@ func ParseScore(file string, data []byte) (*Workload, error) {
 		out.Services = append(out.Services, svc)
 	}
 
-	rnames := make([]string, 0, len(w.Resources))
-	for n := range w.Resources {
-		rnames = append(rnames, n)
-	}
-	sort.Strings(rnames)
+	rnames := slices.Sorted(maps.Keys(w.Resources))
 	for _, rn := range rnames {
 		r := w.Resources[rn]
 		res := Resource{Name: rn, Type: r.Type, Params: map[string]any(r.Params)}

@@ -1,10 +1,41 @@
 package devenv
 
 import (
+	"context"
 	"time"
 
 	"github.com/paved-dev/paved/internal/progress"
 )
+
+// API is every operation of local environments, in one place (as
+// docker/compose's api.Service): *Service implements it; the CLI and the
+// window call nothing else. Targets are a directory holding score.yaml or
+// compose.yaml, a catalog entity reference or an environment name.
+type API interface {
+	// Up creates or updates the environment and starts it, dependencies
+	// first, each health-gated.
+	Up(ctx context.Context, o UpOptions, rep progress.Reporter) (Environment, error)
+	// Down stops and removes the environment's containers and network
+	// (volumes too with o.Volumes).
+	Down(ctx context.Context, o DownOptions, rep progress.Reporter) (DownResult, error)
+	// Ps reports the environment's services and their state.
+	Ps(ctx context.Context, o PsOptions) (Environment, error)
+	// List reports every environment this machine knows.
+	List(ctx context.Context, o ListOptions) ([]Summary, error)
+	// Restart restarts one service and waits until it is ready.
+	Restart(ctx context.Context, o RestartOptions, rep progress.Reporter) (Environment, error)
+	// Logs calls fn for each log line of the environment's services, until
+	// the recent lines are out (or ctx ends, with o.Follow).
+	Logs(ctx context.Context, o LogsOptions, fn func(LogLine)) error
+	// Export writes the environment as a compose file.
+	Export(ctx context.Context, o ExportOptions) (ExportResult, error)
+	// CanRun says whether a catalog component can run locally, and how.
+	CanRun(ctx context.Context, ref string) (RunInfo, error)
+	// Close releases the engine connection.
+	Close() error
+}
+
+var _ API = (*Service)(nil)
 
 // Dependency selections for UpOptions.Deps.
 const (
@@ -118,7 +149,8 @@ type Environment struct {
 	// Network is the Docker network the containers share.
 	Network string `json:"network"`
 	// State is running, starting, partial or stopped.
-	State    string          `json:"state"`
+	State string `json:"state"`
+	// Services are its containers, dependencies first.
 	Services []ServiceStatus `json:"services"`
 	// Volumes are the environment's named volumes.
 	Volumes []string `json:"volumes"`
@@ -139,9 +171,11 @@ type ServiceStatus struct {
 	Component string `json:"component,omitempty"`
 	// Resource is the resource's type (role resource), e.g. postgres.
 	Resource string `json:"resource,omitempty"`
-	Image    string `json:"image"`
+	// Image is the image the container runs (or will run).
+	Image string `json:"image"`
 	// Container is the container's name ("" when it does not exist).
-	Container   string `json:"container,omitempty"`
+	Container string `json:"container,omitempty"`
+	// ContainerID is the engine's id of it.
 	ContainerID string `json:"containerId,omitempty"`
 	// State is Docker's: created, running, restarting, exited, ... or
 	// missing.
@@ -166,43 +200,58 @@ type ServiceStatus struct {
 // PortBinding is a container port published on the host.
 type PortBinding struct {
 	// Name is the port's name in the spec, when it has one.
-	Name          string `json:"name,omitempty"`
-	ContainerPort int    `json:"containerPort"`
-	HostPort      int    `json:"hostPort"`
-	Protocol      string `json:"protocol"`
+	Name string `json:"name,omitempty"`
+	// ContainerPort is the port inside the container.
+	ContainerPort int `json:"containerPort"`
+	// HostPort is where it is published on 127.0.0.1.
+	HostPort int `json:"hostPort"`
+	// Protocol is tcp or udp.
+	Protocol string `json:"protocol"`
 	// URL is http://127.0.0.1:HOSTPORT for TCP ports.
 	URL string `json:"url,omitempty"`
 }
 
 // Summary is one environment in List.
 type Summary struct {
-	Name     string `json:"name"`
-	Dir      string `json:"dir"`
-	Entity   string `json:"entity,omitempty"`
-	State    string `json:"state"`
-	Services int    `json:"services"`
-	Running  int    `json:"running"`
+	// Name identifies the environment.
+	Name string `json:"name"`
+	// Dir is the directory of its workload spec.
+	Dir string `json:"dir"`
+	// Entity is its catalog entity, when known.
+	Entity string `json:"entity,omitempty"`
+	// State is running, starting, partial or stopped.
+	State string `json:"state"`
+	// Services counts its containers; Running those running.
+	Services int `json:"services"`
+	Running  int `json:"running"`
 	// UpdatedAt is the last up or down.
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
 // DownResult is what Down removed.
 type DownResult struct {
-	Name       string   `json:"name"`
+	// Name is the environment's.
+	Name string `json:"name"`
+	// Containers, Networks and Volumes are what was removed.
 	Containers []string `json:"containers"`
 	Networks   []string `json:"networks"`
 	Volumes    []string `json:"volumes"`
 	// KeptVolumes survive until `down --volumes`.
 	KeptVolumes []string `json:"keptVolumes"`
-	DurationMs  float64  `json:"durationMs"`
+	// DurationMs is how long Down took.
+	DurationMs float64 `json:"durationMs"`
 }
 
 // LogLine is one line a container wrote.
 type LogLine struct {
-	Service string    `json:"service"`
-	Stream  string    `json:"stream"` // stdout or stderr
-	Time    time.Time `json:"time"`
-	Text    string    `json:"text"`
+	// Service is the service that wrote it.
+	Service string `json:"service"`
+	// Stream is stdout or stderr.
+	Stream string `json:"stream"`
+	// Time is the engine's timestamp of the line.
+	Time time.Time `json:"time"`
+	// Text is the line without its newline.
+	Text string `json:"text"`
 }
 
 // ExportResult is an environment as a compose file.
@@ -219,6 +268,7 @@ type ExportResult struct {
 
 // RunInfo says whether a catalog component can run locally.
 type RunInfo struct {
+	// Ref is the component's entity reference.
 	Ref string `json:"ref"`
 	// CanRun is true when the component has a workload spec (or image).
 	CanRun bool `json:"canRun"`
@@ -238,7 +288,14 @@ type RunInfo struct {
 // Progress topic of every event devenv reports.
 const Topic = "env:progress"
 
-// report sends one event. source is "ENV" or "ENV/SERVICE".
-func report(rep progress.Reporter, source, stage, msg string, cur, total int) {
-	rep.Report(progress.Event{Topic: Topic, Source: source, Stage: stage, Message: msg, Current: cur, Total: total})
+// report sends one event about environment env, or about one of its
+// services when svc is set (progress.Event.Item).
+func report(rep progress.Reporter, env, svc, stage, msg string, cur, total int) {
+	rep.Report(progress.Event{Topic: Topic, Source: env, Item: svc, Stage: stage, Message: msg, Current: cur, Total: total})
+}
+
+// reportOutput sends one line of a service's build or pull output as the
+// event's Detail.
+func reportOutput(rep progress.Reporter, env, svc, stage, line string) {
+	rep.Report(progress.Event{Topic: Topic, Source: env, Item: svc, Stage: stage, Detail: line})
 }
