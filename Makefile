@@ -47,7 +47,7 @@ TESTENV_SERVICES ?= docker
 section = @printf '\n\033[1m==== %s ====\033[0m  (%s)\n' "$(1)" "$$(date +%T)"
 
 .PHONY: help deps deps-desktop deps-test wails frontend frontend-deps cli build run \
-	test test-suite test-go test-frontend test-e2e test-window testenv-up testenv-down \
+	test test-suite test-go test-fuzz test-frontend test-e2e test-window testenv-up testenv-down \
 	screenshot lint bench clean distclean
 
 help: ## list targets
@@ -127,7 +127,7 @@ test: deps-test ## install test deps, then Go, frontend, e2e and window tests
 	@rc=0; $(MAKE) SKIP_DEPS=1 test-suite || rc=$$?; $(MAKE) testenv-down; exit $$rc
 
 # Each step stops the run on failure.
-test-suite: test-go test-frontend test-e2e test-window
+test-suite: test-go test-fuzz test-frontend test-e2e test-window
 	@printf '\n==== all tests passed ====\n'
 
 test-go:
@@ -135,6 +135,13 @@ test-go:
 	CGO_ENABLED=0 $(GO) vet $(GO_PKGS)
 	$(call section,go test)
 	CGO_ENABLED=0 $(GO) test -count=1 $(GO_PKGS)
+
+# Every fuzz target for a short budget (FUZZTIME, default 10s each); the
+# seed corpora already ran in test-go.
+FUZZTIME ?= 10s
+test-fuzz: ## run every Go fuzz target for FUZZTIME each (default 10s)
+	$(call section,go fuzz ($(FUZZTIME) per target))
+	bash build/scripts/fuzz.sh $(FUZZTIME)
 
 test-frontend: frontend-deps
 	$(call section,frontend: typecheck)
