@@ -241,4 +241,3 @@ func TestCommitsBetweenCountsTheCommitsThatChangeTheDirectory(t *testing.T) {
 		t.Error("a branch name was accepted where a hash is required")
 	}
 }
-
