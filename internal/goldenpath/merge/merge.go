@@ -5,12 +5,18 @@
 // standard markers (<<<<<<< ours, =======, >>>>>>> theirs), as `git merge`
 // would leave it.
 //
+// Three levels: Text merges lines, File decides one path's outcome (keep,
+// write, remove, conflict), Tree merges whole trees of files and says what
+// to write, what to remove and what conflicts.
+//
 // Rules: pure functions of their inputs, no I/O; changes that overlap or
 // touch conflict, as in git; binary files never get markers.
 package merge
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -250,4 +256,89 @@ func binary(b []byte) bool {
 		b = b[:8000]
 	}
 	return bytes.IndexByte(b, 0) >= 0
+}
+
+// Blob is one file of a tree.
+type Blob struct {
+	Data []byte
+	// Exec is set for an executable file.
+	Exec bool
+}
+
+// Files is a tree of files keyed by slash-separated path. A path that is
+// not a key does not exist in that tree (an empty file is a key with empty
+// Data).
+type Files map[string]Blob
+
+// Change is what a tree merge does to one path of the service.
+type Change struct {
+	Path string
+	// Delete removes the file; otherwise Data is written, executable when
+	// Exec is set.
+	Delete bool
+	Data   []byte
+	Exec   bool
+	// Conflict is set when the file holds conflict markers.
+	Conflict bool
+}
+
+// TreeResult is a tree merge: the changes to make to the service's tree
+// and, for people, which paths they touch.
+type TreeResult struct {
+	// Changes are the writes and removals to make, sorted by path.
+	Changes []Change
+	// Changed are files merged cleanly or taken from the template, Added
+	// new ones, Deleted removed ones; all sorted and never nil.
+	Changed, Added, Deleted []string
+	// Conflicts are files both sides changed in ways that do not combine:
+	// written with conflict markers, or kept as the service has them (see
+	// Reasons).
+	Conflicts []string
+	// Reasons says, for each conflict, what happened to it.
+	Reasons map[string]string
+}
+
+// Tree merges the template's change from base to theirs into ours, path by
+// path (File for each path of base or theirs; paths only ours has are the
+// service's own and are left alone). An executable bit on either the
+// service's or the template's side is kept.
+func Tree(base, ours, theirs Files, l Labels) TreeResult {
+	res := TreeResult{Changed: []string{}, Added: []string{}, Deleted: []string{}, Conflicts: []string{}, Reasons: map[string]string{}}
+	union := make(Files, len(base)+len(theirs))
+	maps.Copy(union, base)
+	maps.Copy(union, theirs)
+	present := func(f Files, p string) []byte {
+		b, ok := f[p]
+		if !ok {
+			return nil
+		}
+		if b.Data == nil {
+			return []byte{}
+		}
+		return b.Data
+	}
+	for _, p := range slices.Sorted(maps.Keys(union)) {
+		o, t := present(ours, p), present(theirs, p)
+		exec := ours[p].Exec || theirs[p].Exec
+		m := File(present(base, p), o, t, l)
+		if m.Conflict {
+			res.Conflicts = append(res.Conflicts, p)
+			res.Reasons[p] = m.Reason
+		}
+		switch m.Outcome {
+		case Write:
+			res.Changes = append(res.Changes, Change{Path: p, Data: m.Data, Exec: exec, Conflict: m.Conflict})
+			switch {
+			case m.Conflict:
+			case o == nil:
+				res.Added = append(res.Added, p)
+			default:
+				res.Changed = append(res.Changed, p)
+			}
+		case Remove:
+			res.Changes = append(res.Changes, Change{Path: p, Delete: true})
+			res.Deleted = append(res.Deleted, p)
+		}
+	}
+	return res
 }
