@@ -8,6 +8,14 @@
 //   - Credentials come from where git users keep them (ssh-agent, git
 //     credential helpers, tokens in the environment) and never appear in
 //     errors or logs: URLs are redacted before they are shown.
+//   - A credential goes only where it belongs. Clone, fetch and push all get
+//     theirs from credentialsFor (auth.go), the one place that decides:
+//     PAVED_GIT_TOKEN only to the hosts PAVED_GIT_TOKEN_HOSTS lists,
+//     GITHUB_TOKEN only to github.com, GITLAB_TOKEN only to gitlab.com, a
+//     credential helper's answer only to the host:port it was asked for;
+//     only over https (or ssh keys over ssh), never over http://; and bound
+//     to the remote's origin, so a redirect to another host, port or scheme
+//     never carries it.
 //   - A failed fetch leaves the previous clone usable (offline is normal).
 package gitrepo
 
@@ -44,13 +52,13 @@ type Repo struct {
 // and the error wrapped in ErrStale, so callers can keep serving the old
 // commit and report the failure.
 func Update(ctx context.Context, dir, remoteURL, ref string) (*Repo, plumbing.Hash, error) {
-	auth, err := authFor(remoteURL)
+	creds, err := credentialsFor(remoteURL)
 	if err != nil {
 		return nil, plumbing.ZeroHash, err
 	}
 	r, err := git.PlainOpen(dir)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
-		r, err = cloneBare(ctx, dir, remoteURL, ref, auth)
+		r, err = cloneBare(ctx, dir, remoteURL, ref, creds)
 		if err != nil {
 			_ = os.RemoveAll(dir)
 			return nil, plumbing.ZeroHash, err
@@ -63,7 +71,7 @@ func Update(ctx context.Context, dir, remoteURL, ref string) (*Repo, plumbing.Ha
 		return nil, plumbing.ZeroHash, fmt.Errorf("open clone of %s at %s: %w", Redact(remoteURL), dir, err)
 	}
 	repo := &Repo{r: r, url: remoteURL}
-	ferr := fetch(ctx, r, remoteURL, auth)
+	ferr := fetch(ctx, r, remoteURL, creds)
 	h, rerr := repo.resolve(ref)
 	if rerr != nil {
 		return nil, plumbing.ZeroHash, errors.Join(ferr, rerr)
@@ -83,8 +91,8 @@ func (e *StaleError) Error() string {
 }
 func (e *StaleError) Unwrap() error { return e.Err }
 
-func cloneBare(ctx context.Context, dir, remoteURL, ref string, auth transport.AuthMethod) (*git.Repository, error) {
-	opts := &git.CloneOptions{URL: remoteURL, Auth: auth, Tags: git.NoTags}
+func cloneBare(ctx context.Context, dir, remoteURL, ref string, creds credentials) (*git.Repository, error) {
+	opts := &git.CloneOptions{URL: remoteURL, Auth: creds.auth, Tags: git.NoTags}
 	if ref != "" {
 		opts.ReferenceName = plumbing.NewBranchReferenceName(ref)
 		opts.SingleBranch = true
@@ -97,16 +105,16 @@ func cloneBare(ctx context.Context, dir, remoteURL, ref string, auth transport.A
 		r, err = git.PlainCloneContext(ctx, dir, true, opts)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("clone %s: %w", Redact(remoteURL), explain(err))
+		return nil, fmt.Errorf("clone %s: %w", Redact(remoteURL), explain(err, creds.why))
 	}
 	return r, nil
 }
 
-func fetch(ctx context.Context, r *git.Repository, remoteURL string, auth transport.AuthMethod) error {
+func fetch(ctx context.Context, r *git.Repository, remoteURL string, creds credentials) error {
 	err := r.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: "origin",
 		RemoteURL:  remoteURL,
-		Auth:       auth,
+		Auth:       creds.auth,
 		RefSpecs: []config.RefSpec{
 			"+refs/heads/*:refs/remotes/origin/*",
 			"+refs/tags/*:refs/tags/*",
@@ -116,7 +124,7 @@ func fetch(ctx context.Context, r *git.Repository, remoteURL string, auth transp
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
 	}
-	return fmt.Errorf("fetch %s: %w", Redact(remoteURL), explain(err))
+	return fmt.Errorf("fetch %s: %w", Redact(remoteURL), explain(err, creds.why))
 }
 
 // resolve finds the commit for ref: a branch (remote-tracking first, as
@@ -176,11 +184,15 @@ func (rp *Repo) Snapshot(commit plumbing.Hash) (*TreeFS, error) {
 // Commit returns the commit object for h.
 func (rp *Repo) Commit(h plumbing.Hash) (*object.Commit, error) { return rp.r.CommitObject(h) }
 
-// explain turns transport errors into messages that say what to do.
-func explain(err error) error {
+// explain turns transport errors into messages that say what to do. why,
+// when set, says why no credential was sent to this remote.
+func explain(err error, why string) error {
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired):
-		return fmt.Errorf("%w: set PAVED_GIT_TOKEN, configure a git credential helper, or use an ssh URL with ssh-agent running", err)
+		if why != "" {
+			return fmt.Errorf("%w: %s", err, why)
+		}
+		return fmt.Errorf("%w: set %s and list the host in %s (sent over https only), configure a git credential helper, or use an ssh URL with ssh-agent running", err, TokenEnv, TokenHostsEnv)
 	case errors.Is(err, transport.ErrAuthorizationFailed):
 		return fmt.Errorf("%w: the credentials found were refused; check their scope", err)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
@@ -189,27 +201,34 @@ func explain(err error) error {
 	return errors.New(redactText(err.Error()))
 }
 
-var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@`)
+// userinfoRE finds the user info of a URL in text: after scheme://, up to
+// the last "@" of the authority (which ends at "/", "?", "#" or a space),
+// as URL parsers read it.
+var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#\s]*)@`)
 
-// Redact removes credentials from a URL so it can be shown.
+// Redact removes credentials from a URL so it can be shown: any password,
+// and for http(s) any user info at all (a pasted token is often the user
+// name). An ssh user name without a password is kept (it is not a secret).
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {
 		return redactText(raw)
 	}
-	if _, hasPass := u.User.Password(); hasPass || u.Scheme == "https" || u.Scheme == "http" {
+	if _, hasPass := u.User.Password(); hasPass || u.Scheme != "ssh" {
 		u.User = nil
 	}
-	return u.String()
+	return redactText(u.String())
 }
 
+// redactText removes the user info of every URL in s, keeping ssh user
+// names that come without a password.
 func redactText(s string) string {
 	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
-		if strings.HasPrefix(m, "ssh://") {
-			return m // ssh user names are not secrets
+		sub := userinfoRE.FindStringSubmatch(m)
+		if strings.EqualFold(sub[1], "ssh://") && !strings.Contains(sub[2], ":") && !strings.Contains(sub[2], "@") {
+			return m // an ssh user name is not a secret
 		}
-		i := strings.Index(m, "://")
-		return m[:i+3]
+		return sub[1]
 	})
 }
 

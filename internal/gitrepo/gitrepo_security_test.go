@@ -55,7 +55,7 @@ func TestRedactTextRemovesCredentialsFromErrorText(t *testing.T) {
 			t.Errorf("redactText removed %q: %q", keep, got)
 		}
 	}
-	if e := explain(errors.New(in)); strings.Contains(e.Error(), "s3cret") || strings.Contains(e.Error(), "tok3n") {
+	if e := explain(errors.New(in), ""); strings.Contains(e.Error(), "s3cret") || strings.Contains(e.Error(), "tok3n") {
 		t.Errorf("explain kept a secret: %v", e)
 	}
 }
@@ -79,13 +79,13 @@ func TestHasPasswordFindsSecretsInURLs(t *testing.T) {
 	}
 }
 
-// gitHTTPServer answers every request with status and records the
-// Authorization headers it received.
+// gitHTTPServer is an https server (see trustTestTLS) that answers every
+// request with status and records the Authorization headers it received.
 func gitHTTPServer(t *testing.T, status int) (*httptest.Server, func() []string) {
 	t.Helper()
 	var mu sync.Mutex
 	var auths []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		auths = append(auths, r.Header.Get("Authorization"))
 		mu.Unlock()
@@ -101,15 +101,13 @@ func gitHTTPServer(t *testing.T, status int) (*httptest.Server, func() []string)
 // isolateGitConfig keeps the user's credential helpers and tokens out of the
 // test.
 func isolateGitConfig(t *testing.T) {
-	testenv.IsolateGit(t)
-	t.Setenv("PAVED_GIT_TOKEN", "")
-	t.Setenv("GITHUB_TOKEN", "")
-	t.Setenv("GITLAB_TOKEN", "")
+	isolateCredentials(t)
+	trustTestTLS(t)
 }
 
 func TestCredentialsInURLNeverAppearInErrors(t *testing.T) {
 	isolateGitConfig(t)
-	closed := httptest.NewServer(http.NotFoundHandler())
+	closed := httptest.NewTLSServer(http.NotFoundHandler())
 	closedURL := closed.URL
 	closed.Close()
 	tests := []struct {
@@ -175,11 +173,12 @@ func TestCredentialsNeverAppearInStaleFetchErrors(t *testing.T) {
 	}
 }
 
-func TestTokenFromEnvironmentIsSentButNeverShown(t *testing.T) {
+func TestTokenFromEnvironmentIsSentToItsHostButNeverShown(t *testing.T) {
 	isolateGitConfig(t)
 	const token = "env-t0ken-s3cret"
-	t.Setenv("PAVED_GIT_TOKEN", token)
 	srv, auths := gitHTTPServer(t, http.StatusForbidden)
+	t.Setenv(TokenEnv, token)
+	t.Setenv(TokenHostsEnv, hostOf(t, srv.URL))
 	_, _, err := Update(context.Background(), filepath.Join(t.TempDir(), "c.git"), srv.URL+"/acme/platform.git", "")
 	if err == nil {
 		t.Fatal("Update succeeded against a refusing server")
