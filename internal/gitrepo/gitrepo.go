@@ -17,6 +17,8 @@
 //     to the remote's origin, so a redirect to another host, port or scheme
 //     never carries it.
 //   - A failed fetch leaves the previous clone usable (offline is normal).
+//   - A file read from a tree is bounded by MaxBlobBytes, checked against
+//     the object's header before any of it is inflated (ErrTooLarge).
 package gitrepo
 
 import (

@@ -149,20 +149,66 @@ func (t *TreeFS) Open(name string) (fs.File, error) {
 	}
 }
 
+// ErrTooLarge is wrapped by the error of a read of a file over
+// MaxBlobBytes. It is a property of the file, not an I/O failure.
+var ErrTooLarge = errors.New("file too large")
+
+// readBlob reads blob h. Its size comes from the object's header first (a
+// loose object's zlib header, a packed object's entry), so a file over
+// MaxBlobBytes is refused before any of it is inflated.
 func (t *TreeFS) readBlob(h plumbing.Hash) ([]byte, error) {
+	size, err := t.repo.Storer.EncodedObjectSize(h)
+	if err != nil {
+		return nil, fmt.Errorf("read the size of blob %s: %w", h, err)
+	}
+	if size > MaxBlobBytes {
+		return nil, fmt.Errorf("%w: %d bytes, over the %d-byte (%d MiB) limit for a file read from git", ErrTooLarge, size, MaxBlobBytes, MaxBlobBytes>>20)
+	}
 	b, err := t.repo.BlobObject(h)
 	if err != nil {
 		return nil, err
-	}
-	if b.Size > MaxBlobBytes {
-		return nil, fmt.Errorf("file is %d bytes, over the %d byte limit", b.Size, MaxBlobBytes)
 	}
 	rd, err := b.Reader()
 	if err != nil {
 		return nil, err
 	}
 	defer rd.Close()
-	return io.ReadAll(io.LimitReader(rd, MaxBlobBytes+1))
+	data := make([]byte, size)
+	if _, err := io.ReadFull(rd, data); err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	return data, nil
+}
+
+// Stat implements fs.StatFS without reading the file: a regular file's
+// size comes from its object's header. Like Open, it refuses symbolic links
+// and submodules.
+func (t *TreeFS) Stat(name string) (fs.FileInfo, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
+	}
+	if name == "." {
+		return entryInfo{name: ".", mode: filemode.Dir}, nil
+	}
+	e, err := t.entry(name)
+	if err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+	}
+	switch {
+	case e.Mode == filemode.Dir:
+		if _, err := t.tree(name); err != nil {
+			return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
+		}
+		return entryInfo{name: path.Base(name), mode: e.Mode}, nil
+	case isRegular(e.Mode):
+		info, err := dirEntry{fs: t, e: *e}.Info()
+		if err != nil {
+			return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
+		}
+		return info, nil
+	default:
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: errNotRegular(e.Mode)}
+	}
 }
 
 // ReadDir implements fs.ReadDirFS.
