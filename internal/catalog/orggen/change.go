@@ -31,6 +31,37 @@ var revSuffix = regexp.MustCompile(` \(rev ([0-9]+)\)$`)
 // It returns the changed file's path relative to dir, with forward slashes,
 // in the form of Result.Files.
 func ChangeOne(dir string, seed int64) (string, error) {
+	files, err := entityFiles(dir)
+	if err != nil {
+		return "", err
+	}
+	// entityFiles is sorted, so the same seed picks the same file.
+	rel := files[newRNG(seed).intn(len(files))]
+	if err := bumpRevisions(dir, rel); err != nil {
+		return "", err
+	}
+	return rel, nil
+}
+
+// ChangeAll makes the edit ChangeOne makes to every entity file under dir
+// (all but the root catalog-info.yaml), for benchmarks of a sync where
+// every file changed. It returns the changed files, sorted.
+func ChangeAll(dir string) ([]string, error) {
+	files, err := entityFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, rel := range files {
+		if err := bumpRevisions(dir, rel); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// entityFiles lists the entity files under dir, sorted, with forward
+// slashes: every .yaml file but the root catalog-info.yaml, outside .git.
+func entityFiles(dir string) ([]string, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -53,17 +84,22 @@ func ChangeOne(dir string, seed int64) (string, error) {
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("orggen: %w", err)
+		return nil, fmt.Errorf("orggen: %w", err)
 	}
 	if len(files) == 0 {
-		return "", errors.New("orggen: no entity files to change under " + dir)
+		return nil, errors.New("orggen: no entity files to change under " + dir)
 	}
 	// WalkDir visits in lexical order, so files is sorted.
-	rel := files[newRNG(seed).intn(len(files))]
+	return files, nil
+}
+
+// bumpRevisions rewrites the description of every entity in the file rel
+// under dir with the next revision marker, replacing the file atomically.
+func bumpRevisions(dir, rel string) error {
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return "", fmt.Errorf("orggen: %w", err)
+		return fmt.Errorf("orggen: %w", err)
 	}
 	changed := false
 	out := descLine.ReplaceAllFunc(data, func(line []byte) []byte {
@@ -81,27 +117,27 @@ func ChangeOne(dir string, seed int64) (string, error) {
 		return []byte("  description: " + yamlString(fmt.Sprintf("%s (rev %d)", value, rev)))
 	})
 	if !changed || bytes.Equal(out, data) {
-		return "", fmt.Errorf("orggen: %s has no descriptions to change", rel)
+		return fmt.Errorf("orggen: %s has no descriptions to change", rel)
 	}
 	// Replace the file atomically so a watcher never sees half of it.
 	tmp, err := os.CreateTemp(filepath.Dir(p), ".orggen-*")
 	if err != nil {
-		return "", fmt.Errorf("orggen: %w", err)
+		return fmt.Errorf("orggen: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // no-op once renamed
 	if _, err := tmp.Write(out); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("orggen: %w", err)
+		return fmt.Errorf("orggen: %w", err)
 	}
 	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("orggen: %w", err)
+		return fmt.Errorf("orggen: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("orggen: %w", err)
+		return fmt.Errorf("orggen: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), p); err != nil {
-		return "", fmt.Errorf("orggen: %w", err)
+		return fmt.Errorf("orggen: %w", err)
 	}
-	return rel, nil
+	return nil
 }

@@ -405,6 +405,36 @@ func TestChangeOne(t *testing.T) {
 	}
 }
 
+func TestChangeAllEditsEveryEntityFileAndNothingElse(t *testing.T) {
+	dir, res := generate(t, Options{Entities: 300, Seed: 5})
+	before := snapshot(t, dir)
+	treeBefore := load(t, dir)
+	changed, err := ChangeAll(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := res.Files[1:]; !slices.Equal(changed, slices.Sorted(slices.Values(want))) {
+		t.Fatalf("ChangeAll changed %d files, want every file but the root (%d)", len(changed), len(want))
+	}
+	after := snapshot(t, dir)
+	for f, data := range before {
+		if bytes.Equal(data, after[f]) != (f == "catalog-info.yaml") {
+			t.Errorf("%s: changed = %v", f, !bytes.Equal(data, after[f]))
+		}
+	}
+	treeAfter := load(t, dir)
+	checkEntities(t, treeAfter)
+	for _, e := range treeAfter.Entities {
+		old := treeBefore.ByKey[e.Key()]
+		if e.Kind != "Location" && e.Metadata.Description != old.Metadata.Description+" (rev 1)" {
+			t.Errorf("%s: description %q", e.Ref(), e.Metadata.Description)
+		}
+	}
+	if _, err := ChangeAll(t.TempDir()); err == nil {
+		t.Error("ChangeAll succeeded on an empty directory")
+	}
+}
+
 func TestGenerateRejects(t *testing.T) {
 	if _, err := Generate(t.TempDir(), Options{Entities: MinEntities - 1}); err == nil {
 		t.Error("Generate accepted too few entities")
