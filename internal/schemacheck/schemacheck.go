@@ -4,7 +4,9 @@
 // the line, the field, what is wrong and how to fix it.
 //
 // Rules: schemas are compiled once per Schema; the YAML is parsed once; no
-// network access (schemas never load remote references).
+// network access (schemas never load remote references). Every failure is an
+// *Error of kind problem.Invalid holding problem.Problems; YAML syntax errors
+// name the line to fix (SyntaxError corrects yaml.v3's off-by-one).
 package schemacheck
 
 import (
@@ -20,6 +22,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"gopkg.in/yaml.v3"
+
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // Schema is a compiled JSON Schema.
@@ -44,18 +48,20 @@ func Compile(name string, schemaJSON []byte) (*Schema, error) {
 	return &Schema{s: s}, nil
 }
 
-// Problem is one thing wrong in a file.
-type Problem struct {
-	Line    int    `json:"line"`
-	Field   string `json:"field"`
-	Message string `json:"message"`
+// Error lists every problem of one file. It is a problem.Invalid error whose
+// problems name File.
+type Error struct {
+	// File is the file as the caller named it.
+	File string
+	// Problems are in line order; their File is left empty (it is File).
+	Problems []problem.Problem
 }
 
-// Error lists every problem of one file.
-type Error struct {
-	File     string
-	Problems []Problem
-}
+// ProblemKind classifies the error for the UI: the input is invalid.
+func (e *Error) ProblemKind() problem.Kind { return problem.Invalid }
+
+// ProblemList returns the problems, each placed in File.
+func (e *Error) ProblemList() problem.List { return problem.List(e.Problems).In(e.File) }
 
 func (e *Error) Error() string {
 	var b strings.Builder
@@ -78,33 +84,34 @@ func (e *Error) Error() string {
 func (s *Schema) Decode(file string, data []byte, out any) error {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return &Error{File: file, Problems: []Problem{{Line: yamlErrLine(err), Message: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}}
+		line, msg := SyntaxError(err, data)
+		return &Error{File: file, Problems: []problem.Problem{{Line: line, Message: "not valid YAML: " + msg}}}
 	}
 	if len(root.Content) == 0 {
-		return &Error{File: file, Problems: []Problem{{Message: "the file is empty"}}}
+		return &Error{File: file, Problems: []problem.Problem{{Message: "the file is empty"}}}
 	}
 	var generic any
 	if err := root.Decode(&generic); err != nil {
-		return &Error{File: file, Problems: []Problem{{Message: err.Error()}}}
+		return &Error{File: file, Problems: []problem.Problem{{Message: err.Error()}}}
 	}
 	js, err := json.Marshal(jsonable(generic))
 	if err != nil {
-		return &Error{File: file, Problems: []Problem{{Message: "cannot be represented as JSON: " + err.Error()}}}
+		return &Error{File: file, Problems: []problem.Problem{{Message: "cannot be represented as JSON: " + err.Error()}}}
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
 	if err != nil {
-		return &Error{File: file, Problems: []Problem{{Message: err.Error()}}}
+		return &Error{File: file, Problems: []problem.Problem{{Message: err.Error()}}}
 	}
 	if err := s.s.Validate(inst); err != nil {
 		ve, ok := err.(*jsonschema.ValidationError)
 		if !ok {
-			return &Error{File: file, Problems: []Problem{{Message: err.Error()}}}
+			return &Error{File: file, Problems: []problem.Problem{{Message: err.Error()}}}
 		}
 		return &Error{File: file, Problems: explain(ve, root.Content[0])}
 	}
 	if out != nil {
 		if err := json.Unmarshal(js, out); err != nil {
-			return &Error{File: file, Problems: []Problem{{Message: err.Error()}}}
+			return &Error{File: file, Problems: []problem.Problem{{Message: err.Error()}}}
 		}
 	}
 	return nil
@@ -153,12 +160,12 @@ func Describe(e *jsonschema.ValidationError) string {
 	return e.ErrorKind.LocalizedString(printer)
 }
 
-func explain(ve *jsonschema.ValidationError, doc *yaml.Node) []Problem {
+func explain(ve *jsonschema.ValidationError, doc *yaml.Node) []problem.Problem {
 	leaves := Leaves(ve)
 	seen := map[string]bool{}
-	var out []Problem
+	var out []problem.Problem
 	add := func(loc []string, msg string) {
-		p := Problem{Field: fieldPath(loc), Line: lineOf(doc, loc), Message: msg}
+		p := problem.Problem{Field: fieldPath(loc), Line: lineOf(doc, loc), Message: msg}
 		key := p.Field + "\x00" + p.Message
 		if seen[key] {
 			return
@@ -254,17 +261,4 @@ func lineOf(n *yaml.Node, loc []string) int {
 		n = next
 	}
 	return line
-}
-
-func yamlErrLine(err error) int {
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
-		if j > 0 {
-			n, _ := strconv.Atoi(rest[:j])
-			return n
-		}
-	}
-	return 0
 }
