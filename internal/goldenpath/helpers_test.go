@@ -48,8 +48,16 @@ func newEnv(t testing.TB) *env {
 	t.Cleanup(func() { st.Close() })
 	log := audit.New(st, nil)
 	cat := catalog.New(catalog.Options{Store: st, Audit: log, CacheDir: t.TempDir()})
-	s := New(Options{Catalog: cat, Audit: log, Builtin: goldenpaths.FS(), BuiltinVersion: goldenpaths.Version, CacheDir: t.TempDir()})
+	s := New(Options{Catalog: cat, Audit: log, Builtin: goldenpaths.FS(), BuiltinVersion: goldenpaths.Version})
 	return &env{s: s, st: st, cat: cat, audit: log}
+}
+
+// rebuild replaces the service with one built from changed options, as a
+// new Paved process (or a new Paved build) would be.
+func (e *env) rebuild(change func(*Options)) {
+	o := e.s.o
+	change(&o)
+	e.s = New(o)
 }
 
 // events records progress.

@@ -21,7 +21,7 @@ func TestPlatformTemplatesOverrideBuiltInsAndUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.s.o.Platform = plat
+	e.rebuild(func(o *Options) { o.Platform = plat })
 	repo := testenv.NewWorkTree(t, "")
 	repo.Write(t, map[string]string{
 		"platform.yaml":                          "apiVersion: paved.dev/v1alpha1\nkind: Platform\nmetadata: {name: acme}\nspec:\n  goldenPaths:\n    locations:\n      - {name: templates, target: ./templates}\n",

@@ -5,85 +5,62 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/paved-dev/paved/internal/goldenpath/actions"
+	"github.com/paved-dev/paved/internal/goldenpath/library"
 	"github.com/paved-dev/paved/internal/goldenpath/render"
 	"github.com/paved-dev/paved/internal/goldenpath/template"
+	"github.com/paved-dev/paved/internal/problem"
 	"github.com/paved-dev/paved/internal/progress"
 )
 
-// RecordFile is where a generated repository records its template.
-const RecordFile = ".paved/template.yaml"
-
-// PreviewLimit cuts file contents in previews.
-const PreviewLimit = 64 << 10
-
-// ScaffoldOptions says what to scaffold where.
-type ScaffoldOptions struct {
-	// Template is a golden path's name or a template directory.
-	Template string
-	// Values are the parameters' values; defaults fill the rest.
-	Values map[string]any
-	// Set are values given as text (`--set name=value`), converted to their
-	// parameter's type (boolean, integer, number, array, object); they win
-	// over Values.
-	Set map[string]string
-	// OutDir is the new repository's directory: it must not exist, or be
-	// empty.
-	OutDir string
-	// DryRun renders everything in memory and writes nothing; Result.Files
-	// carry the contents.
-	DryRun bool
-	// Push is a git remote to push the new repository to ("" = none); it
-	// overrides publish:git's remoteUrl.
-	Push string
-}
-
-// PreviewOptions says what to preview.
-type PreviewOptions struct {
-	Template string
-	Values   map[string]any
-}
-
 // plan is a template ready to run with validated values.
 type plan struct {
-	l      *loaded
+	t      *library.Template
 	values map[string]any
 	final  string
 }
 
-// prepare loads the template, fills defaults and validates values and
-// steps, before anything is written.
-func (s *Service) prepare(ctx context.Context, name string, values map[string]any, lenient bool) (*plan, []Problem, error) {
-	l, err := s.find(ctx, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, st := range l.tpl.Spec.Steps {
+// prepare fills defaults and validates the values and steps of template
+// t, before anything is written. Leniently (the preview), values that do
+// not fit are returned as problems; otherwise they are an error.
+func prepare(t *library.Template, values map[string]any, lenient bool) (*plan, problem.List, error) {
+	for _, st := range t.Spec.Spec.Steps {
 		if _, ok := actions.Lookup(st.Action); !ok {
 			return nil, nil, &actions.UnknownError{Step: st.ID, Action: st.Action}
 		}
 	}
-	vals := l.tpl.WithDefaults(values)
-	var problems []Problem
-	for _, p := range l.tpl.Validate(vals) {
-		problems = append(problems, Problem(p))
+	vals := t.Spec.WithDefaults(values)
+	found := t.Spec.Validate(vals)
+	problems := make(problem.List, 0, len(found))
+	for _, p := range found {
+		problems = append(problems, problem.Problem{Field: p.Field, Message: p.Message})
 	}
 	if len(problems) > 0 && !lenient {
-		tp := make([]template.Problem, len(problems))
-		for i, p := range problems {
-			tp[i] = template.Problem(p)
-		}
-		return nil, problems, &template.ValuesError{Template: l.tpl.Metadata.Name, Problems: tp}
+		return nil, problems, &valuesError{ve: &template.ValuesError{Template: t.Name(), Problems: found}, problems: problems}
 	}
-	return &plan{l: l, values: vals}, problems, nil
+	return &plan{t: t, values: vals}, problems, nil
 }
+
+// valuesError is template.ValuesError with its problems as problem.Problems
+// (the parameter in Field), for the UI.
+type valuesError struct {
+	ve       *template.ValuesError
+	problems problem.List
+}
+
+func (e *valuesError) Error() string             { return e.ve.Error() }
+func (e *valuesError) Unwrap() error             { return e.ve }
+func (e *valuesError) ProblemList() problem.List { return e.problems }
+func (e *valuesError) ProblemKind() problem.Kind { return problem.Invalid }
 
 // run is one execution of a template's steps.
 type run struct {
@@ -120,21 +97,21 @@ func (s *Service) newRun(ctx context.Context, p *plan, rep progress.Reporter, dr
 		reg: &registrar{s: s, final: p.final}}
 	r.data = map[string]any{"parameters": p.values, "steps": map[string]any{}, "user": currentUser()}
 	r.actx = &actions.Context{
-		Ctx: ctx, Tree: r.tree, TemplateFS: p.l.fsys, Budget: &render.ReadBudget{},
+		Ctx: ctx, Tree: r.tree, TemplateFS: p.t.FS, Budget: &render.ReadBudget{},
 		Log:   func(m string) { r.log = append(r.log, m) },
 		Final: p.final, Registrar: r.reg,
 	}
 	return r
 }
 
-func (r *run) report(stage, msg string, cur, total int) {
-	r.rep.Report(progress.Event{Topic: ProgressTopic, Source: r.p.l.tpl.Metadata.Name, Stage: stage, Message: msg, Current: cur, Total: total})
+func (r *run) report(stage, msg string) {
+	r.rep.Report(progress.Event{Topic: ProgressTopic, Source: r.p.t.Name(), Stage: stage, Message: msg})
 }
 
 // renderSteps runs the in-memory steps in order and sets the effects
 // aside; a dry run predicts their outputs.
 func (r *run) renderSteps() error {
-	steps := r.p.l.tpl.Spec.Steps
+	steps := r.p.t.Spec.Spec.Steps
 	for i, st := range steps {
 		a, _ := actions.Lookup(st.Action)
 		if a.Phase == actions.Effect && !r.dry {
@@ -153,9 +130,11 @@ func (r *run) renderSteps() error {
 	return nil
 }
 
+// reportStep announces step i: its id in Item, its position in
+// Current/Total, its name for people in Message.
 func (r *run) reportStep(i int, st template.Step) {
-	n := len(r.p.l.tpl.Spec.Steps)
-	r.report("step", fmt.Sprintf("Step %d/%d %s: %s", i+1, n, st.ID, firstNonEmpty(st.Name, st.Action)), i+1, n)
+	r.rep.Report(progress.Event{Topic: ProgressTopic, Source: r.p.t.Name(), Stage: "step", Item: st.ID,
+		Message: firstNonEmpty(st.Name, st.Action), Current: i + 1, Total: len(r.p.t.Spec.Spec.Steps)})
 }
 
 // runStep evaluates a step's condition and input and runs it (effects in a
@@ -199,15 +178,15 @@ func (r *run) runStep(st template.Step, a *actions.Action) (StepResult, error) {
 
 // record writes .paved/template.yaml into the tree.
 func (r *run) record() error {
-	secrets := r.p.l.tpl.Secrets()
+	secrets := r.p.t.Spec.Secrets()
 	answers := map[string]any{}
 	for k, v := range r.p.values {
 		if !secrets[k] {
 			answers[k] = v
 		}
 	}
-	rec := Recorded{APIVersion: "paved.dev/v1alpha1", Kind: "TemplateRecord", Template: r.p.l.tpl.Metadata.Name,
-		Source: r.p.l.source, Location: r.p.l.loc, Version: r.p.l.version, Answers: answers}
+	rec := Recorded{APIVersion: "paved.dev/v1alpha1", Kind: "TemplateRecord", Template: r.p.t.Name(),
+		Source: r.p.t.Source, Location: r.p.t.Location.String(), Version: r.p.t.Version, Answers: answers}
 	b, err := marshalRecord(rec)
 	if err != nil {
 		return err
@@ -218,7 +197,7 @@ func (r *run) record() error {
 // links evaluates spec.output.links.
 func (r *run) links() []Link {
 	out := []Link{}
-	for _, l := range r.p.l.tpl.Spec.Output.Links {
+	for _, l := range r.p.t.Spec.Spec.Output.Links {
 		ev := func(s string) string {
 			v, err := render.Value("output.links", s, r.data)
 			if err != nil || v == nil {
@@ -263,19 +242,27 @@ func (r *run) files(contents bool, limit int) []File {
 // do not fit yet are Problems; a template that cannot render with them is
 // Error. Only an unknown template or action is an error.
 func (s *Service) Preview(ctx context.Context, o PreviewOptions) (Preview, error) {
-	p, problems, err := s.prepare(ctx, o.Template, o.Values, true)
+	t, err := s.lib.Find(ctx, o.Template)
 	if err != nil {
 		return Preview{}, err
 	}
-	p.final = filepath.Join(os.TempDir(), "preview")
-	if n, _ := p.values["name"].(string); n != "" {
-		p.final = n
+	p, problems, err := prepare(t, o.Values, true)
+	if err != nil {
+		return Preview{}, err
+	}
+	pv := Preview{Template: t.Name(), Version: t.Version, Problems: problems}
+	p.final, err = outDir(o.OutDir, o.Parent, p.values)
+	switch {
+	case err == nil:
+		pv.OutDir = p.final
+	case !slices.ContainsFunc(problems, func(q problem.Problem) bool { return q.Field == NameParameter }):
+		// Say why there is no folder, unless the name already has a problem.
+		pv.Problems = append(pv.Problems, problem.ProblemsOf(err)...)
+	}
+	if p.final == "" {
+		p.final = filepath.Join(os.TempDir(), "preview")
 	}
 	r := s.newRun(ctx, p, nil, true)
-	pv := Preview{Template: p.l.tpl.Metadata.Name, Version: p.l.version, Problems: problems}
-	if pv.Problems == nil {
-		pv.Problems = []Problem{}
-	}
 	if err := r.renderSteps(); err != nil {
 		pv.Error = err.Error()
 	} else if err := r.record(); err != nil {
@@ -283,6 +270,15 @@ func (s *Service) Preview(ctx context.Context, o PreviewOptions) (Preview, error
 	}
 	pv.Files = r.files(true, PreviewLimit)
 	return pv, nil
+}
+
+// outDir is the output folder of a scaffold: the one given, made absolute,
+// or the default rule's.
+func outDir(given, parent string, values map[string]any) (string, error) {
+	if given != "" {
+		return filepath.Abs(given)
+	}
+	return DefaultOutDir(parent, values[NameParameter])
 }
 
 // Scaffold creates a new repository from a golden path. The tree is
@@ -293,14 +289,6 @@ func (s *Service) Scaffold(ctx context.Context, o ScaffoldOptions, rep progress.
 	start := time.Now()
 	rep = progress.OrDiscard(rep)
 	res = Result{DryRun: o.DryRun, Files: []File{}, Steps: []StepResult{}, Links: []Link{}, NextActions: []NextAction{}, Log: []string{}}
-	final, err := filepath.Abs(o.OutDir)
-	if o.OutDir == "" {
-		err = errors.New("the output directory is required (--out DIR)")
-	}
-	if err != nil {
-		return res, err
-	}
-	res.Dir = final
 	if !o.DryRun {
 		defer func() {
 			detail := res.Template
@@ -316,30 +304,45 @@ func (s *Service) Scaffold(ctx context.Context, o ScaffoldOptions, rep progress.
 			if detail == "" {
 				detail = o.Template
 			}
-			s.o.Audit.Note(ctx, "goldenpath.scaffold", final, detail, err)
+			target := res.Dir
+			if target == "" {
+				target = o.OutDir
+			}
+			s.o.Audit.Note(ctx, "goldenpath.scaffold", target, detail, err)
 		}()
 	}
 	report := func(stage, msg string) {
 		rep.Report(progress.Event{Topic: ProgressTopic, Source: o.Template, Stage: stage, Message: msg})
 	}
 	report("validate", "Checking the template and the values")
-	values, err := s.mergeSet(ctx, o.Template, o.Values, o.Set)
+	t, err := s.lib.Find(ctx, o.Template)
 	if err != nil {
 		return res, err
 	}
-	p, _, err := s.prepare(ctx, o.Template, values, false)
+	values, err := mergeSet(t, o.Values, o.Set)
 	if err != nil {
 		return res, err
 	}
-	res.Template, res.Source, res.Version = p.l.tpl.Metadata.Name, p.l.source, p.l.version
+	// Where it goes is settled before the values are checked: a missing
+	// folder is a usage question, not a value problem.
+	final, err := outDir(o.OutDir, o.Parent, t.Spec.WithDefaults(values))
+	if err != nil {
+		return res, err
+	}
+	res.Dir = final
+	p, _, err := prepare(t, values, false)
+	if err != nil {
+		return res, err
+	}
+	res.Template, res.Source, res.Version = t.Name(), t.Source, t.Version
 	p.final = final
 	if err := checkTarget(final); err != nil {
 		return res, err
 	}
-	report("render", "Rendering "+p.l.tpl.Title())
+	report("render", "Rendering "+t.Spec.Title())
 	r := s.newRun(ctx, p, rep, o.DryRun)
 	r.actx.Push = o.Push
-	r.actx.Trailer = renderTrailer(p.l.tpl.Metadata.Name, p.l.version)
+	r.actx.Trailer = renderTrailer(t.Name(), t.Version)
 	if err := r.renderSteps(); err != nil {
 		return res, err
 	}
@@ -427,25 +430,19 @@ func shortVersion(v string) string {
 }
 
 // mergeSet adds the --set values, typed by the template's parameters.
-func (s *Service) mergeSet(ctx context.Context, name string, values map[string]any, set map[string]string) (map[string]any, error) {
-	out := make(map[string]any, len(values)+len(set))
-	for k, v := range values {
-		out[k] = v
+func mergeSet(t *library.Template, values map[string]any, set map[string]string) (map[string]any, error) {
+	out := maps.Clone(values)
+	if out == nil {
+		out = make(map[string]any, len(set))
 	}
 	if len(set) == 0 {
 		return out, nil
 	}
-	l, err := s.find(ctx, name)
+	typed, err := t.Spec.Coerce(set)
 	if err != nil {
 		return nil, err
 	}
-	typed, err := l.tpl.Coerce(set)
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range typed {
-		out[k] = v
-	}
+	maps.Copy(out, typed)
 	return out, nil
 }
 

@@ -193,7 +193,7 @@ func TestUpdateOfABuiltInUsesTheRenderInHistory(t *testing.T) {
 			"svc-tpl/skeleton/app.txt": {Data: []byte(app)},
 		}
 	}
-	e.s.o.Builtin = tpl("1.0", appV1)
+	e.rebuild(func(o *Options) { o.Builtin = tpl("1.0", appV1) })
 	svc := filepath.Join(t.TempDir(), "svc")
 	if _, err := e.s.Scaffold(ctx, ScaffoldOptions{Template: "svc-tpl", Values: map[string]any{"name": "svc"}, OutDir: svc}, nil); err != nil {
 		t.Fatal(err)
@@ -202,7 +202,7 @@ func TestUpdateOfABuiltInUsesTheRenderInHistory(t *testing.T) {
 	testenv.Git(t, svc, "commit", "-qam", "mine")
 
 	// "Upgrade Paved": the built-in is now 2.0 and 1.0 is gone.
-	e.s.o.Builtin = tpl("2.0", strings.Replace(appV1, "line 9", "line 9 (2.0)", 1))
+	e.rebuild(func(o *Options) { o.Builtin = tpl("2.0", strings.Replace(appV1, "line 9", "line 9 (2.0)", 1)) })
 	up, err := e.s.Update(ctx, UpdateOptions{Dir: svc}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +213,9 @@ func TestUpdateOfABuiltInUsesTheRenderInHistory(t *testing.T) {
 	}
 
 	// And again to 3.0: the base is now the 2.0 render the update stored.
-	e.s.o.Builtin = tpl("3.0", strings.Replace(strings.Replace(appV1, "line 9", "line 9 (2.0)", 1), "line 5", "line 5 (3.0)", 1))
+	e.rebuild(func(o *Options) {
+		o.Builtin = tpl("3.0", strings.Replace(strings.Replace(appV1, "line 9", "line 9 (2.0)", 1), "line 5", "line 5 (3.0)", 1))
+	})
 	up, err = e.s.Update(ctx, UpdateOptions{Dir: svc}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -1,21 +1,28 @@
-// Package gitwork makes commits in working repositories on the user's
-// behalf (a new service's first commit, a template update's branch), with
-// go-git and the user's own git identity, and pushes them with the
-// credentials git users already have (internal/gitrepo).
+// Package gitwork is golden paths' access to the user's working
+// repositories, with go-git: a new service's first commit and push, a
+// template update (its files read and written in the work tree, the
+// template's render stored as a commit, a new branch, a merge commit), and
+// whether a template directory on disk is exactly what its repository's HEAD
+// holds. Commits carry the user's own git identity; pushes use the
+// credentials git users already have (internal/gitrepo). No other golden
+// path package imports go-git: commits cross this API as hex strings.
 //
 // Rules: the identity is read the way git reads it (environment, then
 // repository, global and system configuration) and a missing one is an
 // error that says how to set it; remote URLs never carry credentials and
-// never appear unredacted in errors.
+// never appear unredacted in errors; work-tree files are read and written
+// through an os.Root and never through a symbolic link.
 package gitwork
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +33,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/paved-dev/paved/internal/gitrepo"
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // Identity is who commits.
@@ -177,28 +185,41 @@ func (e *DirtyError) Error() string {
 	return fmt.Sprintf("%s has uncommitted changes (%s%s): commit or stash them first, then run the update again", e.Dir, strings.Join(list, ", "), more)
 }
 
+// ProblemKind classifies a dirty work tree for the UI: the request clashes
+// with the repository's state.
+func (e *DirtyError) ProblemKind() problem.Kind { return problem.Conflict }
+
+// Repo is a working repository: a work tree and its .git.
+type Repo struct {
+	r   *git.Repository
+	dir string
+}
+
 // Open opens the repository whose work tree is dir.
-func Open(dir string) (*git.Repository, error) {
+func Open(dir string) (*Repo, error) {
 	r, err := git.PlainOpen(dir)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
-		return nil, fmt.Errorf("%s is not a git repository: golden-path updates need the repository a scaffold created", dir)
+		return nil, problem.Invalidf(fmt.Sprintf("%s is not a git repository: golden-path updates need the repository a scaffold created", dir))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
 	}
-	return r, nil
+	return &Repo{r: r, dir: dir}, nil
 }
+
+// Dir is the work tree.
+func (r *Repo) Dir() string { return r.dir }
 
 // RequireClean fails with a *DirtyError when tracked files are modified,
 // staged or deleted, or untracked files that are not ignored exist.
-func RequireClean(r *git.Repository, dir string) error {
-	w, err := r.Worktree()
+func (r *Repo) RequireClean() error {
+	w, err := r.r.Worktree()
 	if err != nil {
 		return err
 	}
 	st, err := w.Status()
 	if err != nil {
-		return fmt.Errorf("git status in %s: %w", dir, err)
+		return fmt.Errorf("git status in %s: %w", r.dir, err)
 	}
 	var files []string
 	for f, s := range st {
@@ -209,19 +230,51 @@ func RequireClean(r *git.Repository, dir string) error {
 	if len(files) == 0 {
 		return nil
 	}
-	sort.Strings(files)
-	return &DirtyError{Dir: dir, Files: files}
+	slices.Sort(files)
+	return &DirtyError{Dir: r.dir, Files: files}
 }
 
-// TreeFile is one file for CommitFiles.
+// TreeFile is one file of a tree given to or read from a repository.
 type TreeFile struct {
 	Data []byte
 	Exec bool
 }
 
-// CommitFiles stores files as a commit object in r without touching any
-// branch, index or work tree, and returns it. parents may be empty.
-func CommitFiles(r *git.Repository, files map[string]TreeFile, msg string, id Identity, parents ...plumbing.Hash) (plumbing.Hash, error) {
+// Head is the commit HEAD points to.
+func (r *Repo) Head() (string, error) {
+	h, err := r.r.Head()
+	if err != nil {
+		return "", fmt.Errorf("read HEAD of %s: %w", r.dir, err)
+	}
+	return h.Hash().String(), nil
+}
+
+func hashes(hs []string) ([]plumbing.Hash, error) {
+	out := make([]plumbing.Hash, 0, len(hs))
+	for _, h := range hs {
+		if !plumbing.IsHash(h) {
+			return nil, fmt.Errorf("%q is not a commit hash", h)
+		}
+		out = append(out, plumbing.NewHash(h))
+	}
+	return out, nil
+}
+
+// CommitFiles stores files as a commit object without touching any branch,
+// index or work tree, and returns it. parents may be empty.
+func (r *Repo) CommitFiles(files map[string]TreeFile, msg string, id Identity, parents ...string) (string, error) {
+	ps, err := hashes(parents)
+	if err != nil {
+		return "", err
+	}
+	h, err := commitFiles(r.r, files, msg, id, ps)
+	if err != nil {
+		return "", fmt.Errorf("store a commit in %s: %w", r.dir, err)
+	}
+	return h.String(), nil
+}
+
+func commitFiles(r *git.Repository, files map[string]TreeFile, msg string, id Identity, parents []plumbing.Hash) (plumbing.Hash, error) {
 	st := r.Storer
 	type dir struct {
 		files map[string]TreeFile
@@ -280,7 +333,7 @@ func CommitFiles(r *git.Repository, files map[string]TreeFile, msg string, id Id
 			}
 			return e.Name
 		}
-		sort.Slice(entries, func(i, j int) bool { return key(entries[i]) < key(entries[j]) })
+		slices.SortFunc(entries, func(a, b object.TreeEntry) int { return strings.Compare(key(a), key(b)) })
 		obj := st.NewEncodedObject()
 		if err := (&object.Tree{Entries: entries}).Encode(obj); err != nil {
 			return plumbing.ZeroHash, err
@@ -301,13 +354,22 @@ func CommitFiles(r *git.Repository, files map[string]TreeFile, msg string, id Id
 }
 
 // FindCommit walks the history of HEAD (every parent, newest first, at
-// most limit commits) for the first commit whose message contains needle.
-func FindCommit(r *git.Repository, needle string, limit int) (*object.Commit, error) {
-	head, err := r.Head()
+// most limit commits) for the first commit whose message contains needle;
+// "" when there is none.
+func (r *Repo) FindCommit(needle string, limit int) (string, error) {
+	c, err := r.findCommit(needle, limit)
+	if err != nil || c == nil {
+		return "", err
+	}
+	return c.Hash.String(), nil
+}
+
+func (r *Repo) findCommit(needle string, limit int) (*object.Commit, error) {
+	head, err := r.r.Head()
 	if err != nil {
 		return nil, err
 	}
-	start, err := r.CommitObject(head.Hash())
+	start, err := r.r.CommitObject(head.Hash())
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +386,7 @@ func FindCommit(r *git.Repository, needle string, limit int) (*object.Commit, er
 			return c, nil
 		}
 		for _, ph := range c.ParentHashes {
-			if p, err := r.CommitObject(ph); err == nil {
+			if p, err := r.r.CommitObject(ph); err == nil {
 				queue = append(queue, p)
 			}
 		}
@@ -332,34 +394,55 @@ func FindCommit(r *git.Repository, needle string, limit int) (*object.Commit, er
 	return nil, nil
 }
 
-// CommitWorkTree stages every change in the work tree (additions and
-// deletions) and commits it with the given parents (nil = HEAD).
-func CommitWorkTree(r *git.Repository, msg string, id Identity, parents []plumbing.Hash) (plumbing.Hash, error) {
-	w, err := r.Worktree()
+// CommitTree reads every regular and executable file of commit (links and
+// submodules are left out), refusing more than maxBytes in all.
+func (r *Repo) CommitTree(commit string, maxBytes int64) (map[string]TreeFile, error) {
+	if !plumbing.IsHash(commit) {
+		return nil, fmt.Errorf("%q is not a commit hash", commit)
+	}
+	c, err := r.r.CommitObject(plumbing.NewHash(commit))
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, fmt.Errorf("read commit %s in %s: %w", commit, r.dir, err)
 	}
-	if err := w.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("git add: %w", err)
+	tree, err := c.Tree()
+	if err != nil {
+		return nil, err
 	}
-	return w.Commit(msg, &git.CommitOptions{Author: id.signature(), Committer: id.signature(), Parents: parents, AllowEmptyCommits: true})
+	out := map[string]TreeFile{}
+	var total int64
+	err = tree.Files().ForEach(func(f *object.File) error {
+		if f.Mode != filemode.Regular && f.Mode != filemode.Executable {
+			return nil
+		}
+		total += f.Size
+		if total > maxBytes {
+			return fmt.Errorf("the files of commit %s are larger than %d MiB", commit, maxBytes>>20)
+		}
+		s, err := f.Contents()
+		if err != nil {
+			return err
+		}
+		out[f.Name] = TreeFile{Data: []byte(s), Exec: f.Mode == filemode.Executable}
+		return nil
+	})
+	return out, err
 }
 
 // NewBranch creates branch (made unique with -2, -3... when taken) at HEAD
 // and checks it out, keeping the work tree; it returns the name used.
-func NewBranch(r *git.Repository, branch string) (string, error) {
-	head, err := r.Head()
+func (r *Repo) NewBranch(branch string) (string, error) {
+	head, err := r.r.Head()
 	if err != nil {
 		return "", err
 	}
 	name := branch
 	for n := 2; ; n++ {
-		if _, err := r.Reference(plumbing.NewBranchReferenceName(name), false); err != nil {
+		if _, err := r.r.Reference(plumbing.NewBranchReferenceName(name), false); err != nil {
 			break
 		}
 		name = fmt.Sprintf("%s-%d", branch, n)
 	}
-	w, err := r.Worktree()
+	w, err := r.r.Worktree()
 	if err != nil {
 		return "", err
 	}
@@ -367,4 +450,258 @@ func NewBranch(r *git.Repository, branch string) (string, error) {
 		return "", fmt.Errorf("create branch %s: %w", name, err)
 	}
 	return name, nil
+}
+
+// CommitWorkTree stages every change in the work tree (additions and
+// deletions) and commits it with the given parents (none = HEAD).
+func (r *Repo) CommitWorkTree(msg string, id Identity, parents ...string) (string, error) {
+	ps, err := hashes(parents)
+	if err != nil {
+		return "", err
+	}
+	w, err := r.r.Worktree()
+	if err != nil {
+		return "", err
+	}
+	if err := w.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		return "", fmt.Errorf("git add in %s: %w", r.dir, err)
+	}
+	if len(ps) == 0 {
+		ps = nil
+	}
+	h, err := w.Commit(msg, &git.CommitOptions{Author: id.signature(), Committer: id.signature(), Parents: ps, AllowEmptyCommits: true})
+	if err != nil {
+		return "", fmt.Errorf("git commit in %s: %w", r.dir, err)
+	}
+	return h.String(), nil
+}
+
+// ReadFiles reads the work tree's files at paths (slash-separated); a path
+// that does not exist is left out. A symbolic link or anything but a
+// regular file is an error: it is never followed, merged into or replaced.
+func (r *Repo) ReadFiles(paths []string, maxBytes int64) (map[string]TreeFile, error) {
+	root, err := os.OpenRoot(r.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	out := make(map[string]TreeFile, len(paths))
+	for _, p := range paths {
+		st, err := root.Lstat(filepath.FromSlash(p))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file in the repository (a link?): the update will not touch it; replace it with a file or remove it from the template", p)
+		}
+		if st.Size() > maxBytes {
+			return nil, fmt.Errorf("%s is larger than %d MiB", p, maxBytes>>20)
+		}
+		f, err := root.Open(filepath.FromSlash(p))
+		if err != nil {
+			return nil, err
+		}
+		b := make([]byte, st.Size())
+		_, err = io.ReadFull(f, b)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		out[p] = TreeFile{Data: b, Exec: st.Mode()&0o111 != 0}
+	}
+	return out, nil
+}
+
+// FileChange is one change to make in the work tree.
+type FileChange struct {
+	Path string
+	// Delete removes the file; otherwise Data is written.
+	Delete bool
+	Data   []byte
+	Exec   bool
+}
+
+// Apply makes the changes in the work tree, through an os.Root so that no
+// path leaves it.
+func (r *Repo) Apply(changes []FileChange) error {
+	root, err := os.OpenRoot(r.dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, c := range changes {
+		name := filepath.FromSlash(c.Path)
+		if c.Delete {
+			if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("delete %s: %w", c.Path, err)
+			}
+			continue
+		}
+		if d := filepath.Dir(name); d != "." {
+			if err := root.MkdirAll(d, 0o755); err != nil {
+				return fmt.Errorf("write %s: %w", c.Path, err)
+			}
+		}
+		mode := fs.FileMode(0o644)
+		if c.Exec {
+			mode = 0o755
+		}
+		if err := root.WriteFile(name, c.Data, mode); err != nil {
+			return fmt.Errorf("write %s: %w", c.Path, err)
+		}
+	}
+	return nil
+}
+
+// Update is a template update to commit.
+type Update struct {
+	// Render is every file of the template's new render, stored as a commit
+	// of its own (the template's side of the merge) whose parent is
+	// RenderParent ("" = none), with RenderMessage.
+	Render        map[string]TreeFile
+	RenderMessage string
+	RenderParent  string
+	// Branch is the new branch's name (made unique with -2, -3...).
+	Branch string
+	// Changes are made in the work tree on the new branch, then committed
+	// with Message as a merge of HEAD and the render commit.
+	Changes []FileChange
+	Message string
+	// Identity is the author and committer.
+	Identity Identity
+}
+
+// Committed is what CommitUpdate made.
+type Committed struct {
+	// Branch is the branch created (checked out), Commit the merge commit
+	// on it and Render the render commit.
+	Branch, Commit, Render string
+}
+
+// CommitUpdate commits a template update: the render commit, a new branch
+// at HEAD, the changes in the work tree and the merge commit. The work tree
+// should be clean (RequireClean) so that the merge holds only the update.
+func (r *Repo) CommitUpdate(u Update) (Committed, error) {
+	var parents []string
+	if u.RenderParent != "" {
+		parents = append(parents, u.RenderParent)
+	}
+	render, err := r.CommitFiles(u.Render, u.RenderMessage, u.Identity, parents...)
+	if err != nil {
+		return Committed{}, err
+	}
+	head, err := r.Head()
+	if err != nil {
+		return Committed{}, err
+	}
+	branch, err := r.NewBranch(u.Branch)
+	if err != nil {
+		return Committed{}, err
+	}
+	if err := r.Apply(u.Changes); err != nil {
+		return Committed{Branch: branch, Render: render}, err
+	}
+	c, err := r.CommitWorkTree(u.Message, u.Identity, head, render)
+	if err != nil {
+		return Committed{Branch: branch, Render: render}, err
+	}
+	return Committed{Branch: branch, Commit: c, Render: render}, nil
+}
+
+// CommittedDir reports whether dir (a directory inside a git work tree)
+// holds exactly the files HEAD has there: nothing changed, added or
+// removed, at most maxFiles files. Then it returns the repository's work
+// tree, dir's slash path in it ("" = the root) and the HEAD commit; ok is
+// false otherwise, and for a directory in no repository.
+func CommittedDir(dir string, maxFiles int) (repoDir, sub, commit string, ok bool) {
+	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return "", "", "", false
+	}
+	w, err := r.Worktree()
+	if err != nil {
+		return "", "", "", false
+	}
+	root := w.Filesystem.Root()
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", "", "", false
+	}
+	rel = filepath.ToSlash(rel)
+	if rel == "." {
+		rel = ""
+	}
+	head, err := r.Head()
+	if err != nil {
+		return "", "", "", false
+	}
+	c, err := r.CommitObject(head.Hash())
+	if err != nil {
+		return "", "", "", false
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return "", "", "", false
+	}
+	if rel != "" {
+		if tree, err = tree.Tree(rel); err != nil {
+			return "", "", "", false
+		}
+	}
+	// Every committed file must be on disk unchanged, and nothing more.
+	committed := map[string]plumbing.Hash{}
+	if err := tree.Files().ForEach(func(f *object.File) error {
+		committed[f.Name] = f.Hash
+		return nil
+	}); err != nil {
+		return "", "", "", false
+	}
+	n := 0
+	same := true
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !same {
+			same = false
+			return filepath.SkipAll
+		}
+		if d.IsDir() {
+			if d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		r, _ := filepath.Rel(dir, p)
+		want, ok := committed[filepath.ToSlash(r)]
+		n++
+		if !ok || n > maxFiles || !d.Type().IsRegular() {
+			same = false
+			return filepath.SkipAll
+		}
+		data, err := os.ReadFile(p)
+		if err != nil || plumbing.ComputeHash(plumbing.BlobObject, data) != want {
+			same = false
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	if !same || n != len(committed) {
+		return "", "", "", false
+	}
+	return root, rel, head.Hash().String(), true
+}
+
+// HeadOf is the HEAD commit of the repository whose work tree holds dir
+// ("" when there is none): a cheap way to notice a new commit.
+func HeadOf(dir string) string {
+	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return ""
+	}
+	h, err := r.Head()
+	if err != nil {
+		return ""
+	}
+	return h.Hash().String()
 }
