@@ -70,6 +70,19 @@ type credentials struct {
 //     key).
 //   - git://, file:// and paths: none.
 func credentialsFor(remoteURL string) (credentials, error) {
+	return credentialSources{getenv: os.Getenv, helper: credentialHelper, ssh: sshAuth}.forURL(remoteURL)
+}
+
+// credentialSources are where credentials are looked up: the process's
+// environment, git's credential helpers and ssh; tests and fuzz targets
+// pass their own.
+type credentialSources struct {
+	getenv func(string) string
+	helper func(protocol, host, path string) (user, pass string, ok bool)
+	ssh    func(user, remoteURL string) (transport.AuthMethod, error)
+}
+
+func (cs credentialSources) forURL(remoteURL string) (credentials, error) {
 	ep, err := transport.NewEndpoint(remoteURL)
 	if err != nil {
 		return credentials{}, fmt.Errorf("git URL %q: %w", Redact(remoteURL), err)
@@ -86,16 +99,16 @@ func credentialsFor(remoteURL string) (credentials, error) {
 		if ep.User != "" || ep.Password != "" {
 			return credentials{auth: &boundAuth{origin: o, user: ep.User, pass: ep.Password}}, nil
 		}
-		user, tok, why := tokenFor(o)
+		user, tok, why := cs.tokenFor(o)
 		if tok == "" {
 			var ok bool
-			if user, tok, ok = credentialHelper("https", hostPort(ep), strings.TrimPrefix(ep.Path, "/")); !ok {
+			if user, tok, ok = cs.helper("https", hostPort(ep), strings.TrimPrefix(ep.Path, "/")); !ok {
 				return credentials{why: why}, nil
 			}
 		}
 		return credentials{auth: &boundAuth{origin: o, user: user, pass: tok}}, nil
 	case "ssh":
-		a, err := sshAuth(ep.User, remoteURL)
+		a, err := cs.ssh(ep.User, remoteURL)
 		return credentials{auth: a}, err
 	}
 	return credentials{}, nil
@@ -128,20 +141,20 @@ func sshAuth(user, remoteURL string) (transport.AuthMethod, error) {
 // tokenFor returns the token from the environment that is meant for the
 // https origin o ("host:port"), and the user name to send it with. When
 // there is none, why says what would make one go there (or is empty).
-func tokenFor(o string) (user, token, why string) {
-	if tok := os.Getenv(TokenEnv); tok != "" {
-		if tokenHosts(os.Getenv(TokenHostsEnv))[o] {
+func (cs credentialSources) tokenFor(o string) (user, token, why string) {
+	if tok := cs.getenv(TokenEnv); tok != "" {
+		if tokenHosts(cs.getenv(TokenHostsEnv))[o] {
 			return "x-access-token", tok, ""
 		}
-		why = fmt.Sprintf("%s is not sent to %s: add %s to %s to send it there", TokenEnv, o, displayHost(o), TokenHostsEnv)
+		why = fmt.Sprintf("%s is not sent to %s: add %s to %s to send it there", TokenEnv, displayHost(o), displayHost(o), TokenHostsEnv)
 	}
 	switch o {
 	case "github.com:443":
-		if tok := os.Getenv(githubTokenEnv); tok != "" {
+		if tok := cs.getenv(githubTokenEnv); tok != "" {
 			return "x-access-token", tok, ""
 		}
 	case "gitlab.com:443":
-		if tok := os.Getenv(gitlabTokenEnv); tok != "" {
+		if tok := cs.getenv(gitlabTokenEnv); tok != "" {
 			return "oauth2", tok, ""
 		}
 	}

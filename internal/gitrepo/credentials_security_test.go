@@ -479,11 +479,9 @@ func TestTokenForSendsEachTokenOnlyToItsHosts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(TokenEnv, tt.paved)
-			t.Setenv(TokenHostsEnv, tt.hosts)
-			t.Setenv(githubTokenEnv, tt.gh)
-			t.Setenv(gitlabTokenEnv, tt.gl)
-			user, tok, why := tokenFor(tt.origin)
+			env := map[string]string{TokenEnv: tt.paved, TokenHostsEnv: tt.hosts, githubTokenEnv: tt.gh, gitlabTokenEnv: tt.gl}
+			cs := credentialSources{getenv: func(k string) string { return env[k] }}
+			user, tok, why := cs.tokenFor(tt.origin)
 			if user != tt.wantUser || tok != tt.wantToken {
 				t.Fatalf("tokenFor(%s) = %q, %q; want %q, %q", tt.origin, user, tok, tt.wantUser, tt.wantToken)
 			}

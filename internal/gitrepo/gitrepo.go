@@ -203,24 +203,16 @@ func explain(err error, why string) error {
 	return errors.New(redactText(err.Error()))
 }
 
-// userinfoRE finds the user info of a URL in text: after scheme://, up to
-// the last "@" of the authority (which ends at "/", "?", "#" or a space),
-// as URL parsers read it.
-var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#\s]*)@`)
+// userinfoRE finds the user info of a URL in text: after scheme:// (or a
+// leading // of a scheme-relative URL), up to the last "@" of the authority
+// (which ends at "/", "?", "#" or a space), as URL parsers read it.
+var userinfoRE = regexp.MustCompile(`(^//|[a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#\s]*)@`)
 
-// Redact removes credentials from a URL so it can be shown: any password,
-// and for http(s) any user info at all (a pasted token is often the user
-// name). An ssh user name without a password is kept (it is not a secret).
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return redactText(raw)
-	}
-	if _, hasPass := u.User.Password(); hasPass || u.Scheme != "ssh" {
-		u.User = nil
-	}
-	return redactText(u.String())
-}
+// Redact removes credentials from a URL so it can be shown, leaving the
+// rest as written: any user info with a password, and any user info at all
+// except an ssh user name (for http(s) a pasted token is often the user
+// name; an ssh user name is not a secret).
+func Redact(raw string) string { return redactText(raw) }
 
 // redactText removes the user info of every URL in s, keeping ssh user
 // names that come without a password.
