@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,8 +16,9 @@ type ScaffoldRequest struct {
 	Template string `json:"template"`
 	// Values are the form's values, keyed by parameter name.
 	Values map[string]any `json:"values"`
-	// OutDir is where the new repository goes; "" means
-	// ~/src/<values.name>.
+	// OutDir is where the new repository goes; "" means the default rule:
+	// ~/src/<values.name>, the name being one plain folder name
+	// (goldenpath.DefaultOutDir), else the scaffold is refused.
 	OutDir string `json:"outDir,omitempty"`
 	// Push is a git remote URL to push the new repository to ("" = none).
 	Push string `json:"push,omitempty"`
@@ -37,29 +37,27 @@ func (a *App) GoldenPath(name string) (goldenpath.TemplateDetail, error) {
 
 // ScaffoldPreview renders the files a scaffold would write, in memory. It is
 // cheap enough to call as the form changes; unfinished values come back as
-// Problems, not as an error.
+// Problems, not as an error, and OutDir is the folder Scaffold would create
+// (the default rule's when req.OutDir is "").
 func (a *App) ScaffoldPreview(req ScaffoldRequest) (goldenpath.Preview, error) {
-	return a.p.GoldenPaths.Preview(a.context(), goldenpath.PreviewOptions{Template: req.Template, Values: req.Values})
+	parent, err := defaultParentDir()
+	if err != nil {
+		return goldenpath.Preview{}, err
+	}
+	return a.p.GoldenPaths.Preview(a.context(), goldenpath.PreviewOptions{Template: req.Template, Values: req.Values, OutDir: req.OutDir, Parent: parent})
 }
 
 // Scaffold creates the new repository, reporting each step as a
 // "goldenpath:progress" event, and announces "catalog:changed" when the new
-// component was registered.
+// component was registered. An empty req.OutDir means the default rule:
+// ~/src/<name> (see ScaffoldRequest.OutDir).
 func (a *App) Scaffold(req ScaffoldRequest) (goldenpath.Result, error) {
-	out := req.OutDir
-	if out == "" {
-		name, _ := req.Values["name"].(string)
-		if name == "" {
-			return goldenpath.Result{}, errors.New("choose a folder for the new repository, or fill in its name")
-		}
-		dir, err := defaultParentDir()
-		if err != nil {
-			return goldenpath.Result{}, err
-		}
-		out = filepath.Join(dir, name)
+	parent, err := defaultParentDir()
+	if err != nil {
+		return goldenpath.Result{}, err
 	}
 	res, err := a.p.GoldenPaths.Scaffold(a.context(), goldenpath.ScaffoldOptions{
-		Template: req.Template, Values: req.Values, OutDir: out, Push: req.Push,
+		Template: req.Template, Values: req.Values, OutDir: req.OutDir, Parent: parent, Push: req.Push,
 	}, a.reporter())
 	if res.CatalogRef != "" {
 		a.send(EventCatalogChanged, nil)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,4 +74,76 @@ func TestGoldenPathBindingsDriveAScaffold(t *testing.T) {
 	if code != http.StatusInternalServerError || !strings.Contains(string(out["error"]), "not empty") {
 		t.Fatalf("second Scaffold: %d %s", code, out)
 	}
+}
+
+// The window's Scaffold with an empty folder uses the service's one rule:
+// ~/src/<name>, and a name that would leave ~/src is refused with a
+// message naming the parameter, writing nothing anywhere; the preview
+// shows the folder the same rule gives.
+func TestScaffoldWithAnEmptyFolderStaysInsideSrc(t *testing.T) {
+	home := testenv.IsolateGit(t)
+	srv, _ := browserServer(t, testAssets(), false)
+	tpl := testenv.WriteFiles(t, t.TempDir(), map[string]string{
+		"template.yaml": `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: loose}
+spec:
+  type: service
+  parameters: [{properties: {name: {type: string}}}]
+  steps:
+    - {id: fetch, action: fetch:plain, input: {url: ./skeleton}}
+`,
+		"skeleton/README.md": "hello\n",
+	})
+	request := func(name string) string {
+		b, _ := json.Marshal([]any{map[string]any{"template": tpl, "outDir": "", "values": map[string]any{"name": name}}})
+		return string(b)
+	}
+	before := entries(t, filepath.Dir(home))
+	for _, name := range []string{"../../../escape", "..", "../escape", "a/b", filepath.Join(home, "abs"), "C:x", "x\x00y"} {
+		code, out := call(t, srv, "Scaffold", request(name))
+		if code == http.StatusOK || !strings.Contains(string(out["error"]), "parameter name") {
+			t.Errorf("Scaffold with name %q: %d %s", name, code, out)
+		}
+		code, out = call(t, srv, "ScaffoldPreview", request(name))
+		var pv goldenpath.Preview
+		if code != http.StatusOK || json.Unmarshal(out["result"], &pv) != nil || pv.OutDir != "" || len(pv.Problems) != 1 || pv.Problems[0].Field != "name" {
+			t.Errorf("ScaffoldPreview with name %q: %d %s", name, code, out)
+		}
+	}
+	if got := entries(t, filepath.Dir(home)); strings.Join(got, ",") != strings.Join(before, ",") {
+		t.Errorf("refused scaffolds wrote beside the home directory: %v, was %v", got, before)
+	}
+	if got := entries(t, home); slices.Contains(got, "src") || slices.Contains(got, "abs") {
+		t.Errorf("refused scaffolds wrote into the home directory: %v", got)
+	}
+
+	want := filepath.Join(home, "src", "web")
+	code, out := call(t, srv, "ScaffoldPreview", request("web"))
+	var pv goldenpath.Preview
+	if code != http.StatusOK || json.Unmarshal(out["result"], &pv) != nil || pv.OutDir != want {
+		t.Fatalf("ScaffoldPreview(web): %d %s", code, out)
+	}
+	code, out = call(t, srv, "Scaffold", request("web"))
+	var res goldenpath.Result
+	if code != http.StatusOK || json.Unmarshal(out["result"], &res) != nil || res.Dir != want {
+		t.Fatalf("Scaffold(web): %d %s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(want, "README.md")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// entries lists a directory's names (none when it does not exist).
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		out = append(out, e.Name())
+	}
+	return out
 }

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +30,10 @@ func (e *env) goldenPathCmds() []*cobra.Command {
 
 func (e *env) goldenProgress() progress.Reporter {
 	return progress.Func(func(ev progress.Event) {
+		if ev.Item != "" && ev.Total > 0 {
+			fmt.Fprintf(e.deps.Stderr, "Step %d/%d %s: %s\n", ev.Current, ev.Total, ev.Item, ev.Message)
+			return
+		}
 		fmt.Fprintln(e.deps.Stderr, ev.Message)
 	})
 }
@@ -70,22 +77,17 @@ catalog. --dry-run prints the files instead of writing them.`,
 				}
 				o.Set[k] = v
 			}
-			if o.OutDir == "" {
-				name := o.Set["name"]
-				if name == "" {
-					name, _ = o.Values["name"].(string)
-				}
-				if name == "" {
-					return usageError{fmt.Errorf("say where to create the repository with --out DIR")}
-				}
-				o.OutDir = name
-			}
+			// Without --out the service's rule applies: ./<name>, name
+			// being one plain folder name.
 			return e.with(c.Context(), func(p *core.Paved) error {
 				var rep progress.Reporter
 				if !e.json() {
 					rep = e.goldenProgress()
 				}
 				res, err := p.GoldenPaths.Scaffold(c.Context(), o, rep)
+				if errors.Is(err, goldenpath.ErrNoOutDir) {
+					return usageError{fmt.Errorf("say where to create the repository with --out DIR, or give it a name with --set name=NAME")}
+				}
 				if err != nil {
 					return err
 				}
@@ -97,7 +99,7 @@ catalog. --dry-run prints the files instead of writing them.`,
 			})
 		},
 	}
-	c.Flags().StringVar(&o.OutDir, "out", "", "directory of the new repository (default: ./<name>); must not exist or be empty")
+	c.Flags().StringVar(&o.OutDir, "out", "", "directory of the new repository (default: ./<name>, name being one plain folder name); must not exist or be empty")
 	c.Flags().StringArrayVar(&sets, "set", nil, "a parameter's value, name=value (repeatable)")
 	c.Flags().StringVar(&valuesFile, "values", "", "YAML file with parameter values")
 	c.Flags().BoolVar(&o.DryRun, "dry-run", false, "print the files that would be written, write nothing")
@@ -200,14 +202,10 @@ func (e *env) templateShow() *cobra.Command {
 				}
 				out := e.deps.Stdout
 				fmt.Fprintf(out, "%s (%s)\n%s\n\nsource %s, version %s, %s\n\n", d.Title, d.Name, d.Description, d.Location, shortVersion(d.Version), d.CatalogRef)
-				required := map[string]bool{}
-				for _, r := range d.Required {
-					required[r] = true
-				}
 				var rows [][]string
 				for _, page := range d.Parameters {
 					props, _ := page.JSONSchema["properties"].(map[string]any)
-					for _, name := range sortedKeys(props) {
+					for _, name := range slices.Sorted(maps.Keys(props)) {
 						ps, _ := props[name].(map[string]any)
 						typ, _ := ps["type"].(string)
 						def := "-"
@@ -216,7 +214,7 @@ func (e *env) templateShow() *cobra.Command {
 							if def == "" {
 								def = `""`
 							}
-						} else if required[name] {
+						} else if slices.Contains(d.Required, name) {
 							def = "(required)"
 						}
 						desc, _ := ps["description"].(string)
@@ -239,19 +237,6 @@ func (e *env) templateShow() *cobra.Command {
 	}
 	e.addOutputFlag(c)
 	return c
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }
 
 func (e *env) templateStatus() *cobra.Command {
@@ -350,7 +335,7 @@ clean.`,
 			})
 		},
 	}
-	c.Flags().StringVar(&o.To, "to", "", "template version to update to (default: the latest)")
+	c.Flags().StringVar(&o.To, "to", "", "template version to update to: a commit, branch or tag of the template's repository (default: the latest)")
 	e.addOutputFlag(c)
 	return c
 }

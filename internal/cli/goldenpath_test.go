@@ -112,3 +112,59 @@ func TestNewExplainsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// unconstrainedTemplate is a template whose name parameter takes any text.
+func unconstrainedTemplate(t *testing.T) string {
+	t.Helper()
+	return testenv.WriteFiles(t, t.TempDir(), map[string]string{
+		"template.yaml": `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: loose}
+spec:
+  type: service
+  parameters: [{properties: {name: {type: string}}}]
+  steps:
+    - {id: fetch, action: fetch:plain, input: {url: ./skeleton}}
+`,
+		"skeleton/README.md": "hello\n",
+	})
+}
+
+// Without --out the new repository goes in ./<name>, and a name that is
+// not one plain folder name is refused, naming the parameter, with nothing
+// written anywhere.
+func TestNewWithoutOutNeverLeavesTheCurrentFolder(t *testing.T) {
+	home(t)
+	testenv.IsolateGit(t)
+	tpl := unconstrainedTemplate(t)
+	root := t.TempDir()
+	cwd := filepath.Join(root, "a", "b", "c")
+	if err := os.MkdirAll(cwd, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(cwd)
+	absTarget := filepath.Join(root, "absolute-escape")
+	for _, name := range []string{"../../../escape", "..", ".", "../escape", "sub/dir", `sub\dir`, absTarget, "C:escape", "x\x00y", "escape.", " escape", "NUL", "com1.txt", strings.Repeat("n", 256)} {
+		r := paved(t, "new", tpl, "--set", "name="+name)
+		if r.code != 1 || !strings.Contains(r.stderr, "parameter name") {
+			t.Errorf("name %q: exit %d, stderr %q; want 1 and a message naming the parameter", name, r.code, r.stderr)
+		}
+	}
+	var written []string
+	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if p != root && p != filepath.Join(root, "a") && p != filepath.Join(root, "a", "b") && p != cwd {
+			written = append(written, p)
+		}
+		return err
+	})
+	if len(written) != 0 {
+		t.Fatalf("refused scaffolds wrote %v", written)
+	}
+	res := decode[goldenpath.Result](t, ok(t, "new", tpl, "--set", "name=fine-name", "-o", "json"))
+	if want := filepath.Join(cwd, "fine-name"); res.Dir != want {
+		t.Fatalf("new without --out made %s, want %s", res.Dir, want)
+	}
+	if _, err := os.Stat(filepath.Join(cwd, "fine-name", "README.md")); err != nil {
+		t.Fatal(err)
+	}
+}

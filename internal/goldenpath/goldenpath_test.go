@@ -12,6 +12,7 @@ import (
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/goldenpath/actions"
 	"github.com/paved-dev/paved/internal/goldenpath/template"
+	"github.com/paved-dev/paved/internal/problem"
 	"github.com/paved-dev/paved/internal/testenv"
 )
 
@@ -75,8 +76,19 @@ func TestGetGivesTheFormAndTheReadme(t *testing.T) {
 			t.Errorf("%s: ui:order = %v", name, d.Parameters[0].UISchema["ui:order"])
 		}
 	}
-	if _, err := e.s.Get(context.Background(), "no-such-path"); !errors.As(err, new(*NotFoundError)) {
+	if _, err := e.s.Get(context.Background(), "no-such-path"); !errors.As(err, new(*NotFoundError)) || problem.KindOf(err) != problem.NotFound {
 		t.Fatalf("Get(unknown) = %v", err)
+	}
+	for _, call := range []func() error{
+		func() error { _, err := e.s.Preview(context.Background(), PreviewOptions{Template: "no-such-path"}); return err },
+		func() error {
+			_, err := e.s.Scaffold(context.Background(), ScaffoldOptions{Template: "no-such-path", OutDir: t.TempDir()}, nil)
+			return err
+		},
+	} {
+		if err := call(); problem.KindOf(err) != problem.NotFound {
+			t.Errorf("an unknown template = %v, want a not-found error", err)
+		}
 	}
 }
 
@@ -157,6 +169,23 @@ func TestScaffoldCommitsRecordsRegistersAndAudits(t *testing.T) {
 	if stages[0] != "validate" || stages[len(stages)-1] != "done" || !contains(stages, "step") || !contains(stages, "write") {
 		t.Errorf("progress stages = %v", stages)
 	}
+	// Step events name the step in Item and count in Current/Total; the
+	// message is for people and carries no "Step 1/3 id:" prefix.
+	d, _ := e.s.Get(ctx, "go-service")
+	var stepIDs []string
+	for _, ev := range ev.list {
+		if ev.Stage != "step" {
+			continue
+		}
+		stepIDs = append(stepIDs, ev.Item)
+		if ev.Total != len(d.Steps) || ev.Current < 1 || ev.Current > ev.Total || d.Steps[ev.Current-1].ID != ev.Item ||
+			ev.Message == "" || strings.HasPrefix(ev.Message, "Step ") || strings.Contains(ev.Message, ev.Item+":") {
+			t.Errorf("step event = %+v", ev)
+		}
+	}
+	if len(stepIDs) != len(d.Steps) {
+		t.Errorf("step events for %v, template steps %+v", stepIDs, d.Steps)
+	}
 	// The repository: one commit by the user with every file, clean.
 	if c := testenv.Git(t, out, "log", "-1", "--format=%an <%ae>|%P|%B"); !strings.HasPrefix(c, "Paved Test <test@paved.invalid>||") || !strings.Contains(c, "Paved-Render: go-service@") {
 		t.Errorf("commit = %q", c)
@@ -233,6 +262,15 @@ func TestInvalidValuesFailBeforeAnythingIsWritten(t *testing.T) {
 	var ve *template.ValuesError
 	if !errors.As(err, &ve) {
 		t.Fatalf("err = %v", err)
+	}
+	// The UI gets the problems as structure, one per parameter.
+	desc := problem.Describe(err)
+	fields := map[string]bool{}
+	for _, p := range desc.Problems {
+		fields[p.Field] = p.Message != ""
+	}
+	if desc.Kind != problem.Invalid || !fields["name"] || !fields["description"] {
+		t.Errorf("described = %+v", desc)
 	}
 	msg := err.Error()
 	if !strings.Contains(msg, "parameter name") || !strings.Contains(msg, "parameter description: is required") {
