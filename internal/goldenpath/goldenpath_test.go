@@ -80,7 +80,10 @@ func TestGetGivesTheFormAndTheReadme(t *testing.T) {
 		t.Fatalf("Get(unknown) = %v", err)
 	}
 	for _, call := range []func() error{
-		func() error { _, err := e.s.Preview(context.Background(), PreviewOptions{Template: "no-such-path"}); return err },
+		func() error {
+			_, err := e.s.Preview(context.Background(), PreviewOptions{Template: "no-such-path"})
+			return err
+		},
 		func() error {
 			_, err := e.s.Scaffold(context.Background(), ScaffoldOptions{Template: "no-such-path", OutDir: t.TempDir()}, nil)
 			return err
