@@ -4,32 +4,40 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 )
 
 // request sends method path with the given Host and Origin headers ("" =
-// none) to the test server and returns the status code.
-func request(t *testing.T, base, method, path, host, origin string) int {
+// none) to the test server as the signed-in browser and returns the status
+// code.
+func request(t *testing.T, srv *httptest.Server, method, path, host, origin string) int {
 	t.Helper()
 	var body io.Reader
 	if method == http.MethodPost {
 		body = strings.NewReader(`[]`)
 	}
-	req, err := http.NewRequest(method, base+path, body)
+	req, err := http.NewRequest(method, srv.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if host != "" {
 		req.Host = host
+		// The cookie jar goes by Host, as browsers do; send the session
+		// cookie anyway so only the Host check decides.
+		u, _ := url.Parse(srv.URL)
+		for _, c := range srv.Client().Jar.Cookies(u) {
+			req.AddCookie(c)
+		}
 	}
 	if origin != "" {
 		req.Header.Set("Origin", origin)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	res, err := http.DefaultClient.Do(req.WithContext(ctx))
+	res, err := srv.Client().Do(req.WithContext(ctx))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,13 +64,13 @@ func TestForeignHostsAreRefused(t *testing.T) {
 			{http.MethodPost, "/_paved/call/Platform"},
 			{http.MethodPost, "/_paved/call/Sync"},
 		} {
-			if code := request(t, srv.URL, target.method, target.path, host, ""); code != http.StatusForbidden {
+			if code := request(t, srv, target.method, target.path, host, ""); code != http.StatusForbidden {
 				t.Errorf("%s %s with Host %s = %d, want 403", target.method, target.path, host, code)
 			}
 		}
 	}
 	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port, "localhost", "[::1]:" + port, "127.0.0.2:" + port} {
-		if code := request(t, srv.URL, http.MethodPost, "/_paved/call/Platform", host, ""); code != http.StatusOK {
+		if code := request(t, srv, http.MethodPost, "/_paved/call/Platform", host, ""); code != http.StatusOK {
 			t.Errorf("call with loopback Host %s = %d, want 200", host, code)
 		}
 	}
@@ -82,15 +90,15 @@ func TestCrossOriginCallsAreRefused(t *testing.T) {
 		"http://" + host + ".evil.example",
 	} {
 		for _, m := range []string{"Platform", "Sync", "Search"} {
-			if code := request(t, srv.URL, http.MethodPost, "/_paved/call/"+m, "", origin); code != http.StatusForbidden {
+			if code := request(t, srv, http.MethodPost, "/_paved/call/"+m, "", origin); code != http.StatusForbidden {
 				t.Errorf("%s from Origin %s = %d, want 403", m, origin, code)
 			}
 		}
 	}
-	if code := request(t, srv.URL, http.MethodPost, "/_paved/call/Platform", "", "http://"+host); code != http.StatusOK {
+	if code := request(t, srv, http.MethodPost, "/_paved/call/Platform", "", "http://"+host); code != http.StatusOK {
 		t.Errorf("same-origin call = %d, want 200", code)
 	}
-	if code := request(t, srv.URL, http.MethodPost, "/_paved/call/Platform", "", ""); code != http.StatusOK {
+	if code := request(t, srv, http.MethodPost, "/_paved/call/Platform", "", ""); code != http.StatusOK {
 		t.Errorf("call without Origin (curl, scripts) = %d, want 200", code)
 	}
 }
@@ -101,7 +109,7 @@ func TestCallsRunOnlyOnPOST(t *testing.T) {
 	srv, _ := browserServer(t, testAssets(), false)
 	for _, method := range []string{http.MethodGet, http.MethodHead} {
 		req, _ := http.NewRequest(method, srv.URL+"/_paved/call/Sync", nil)
-		res, err := http.DefaultClient.Do(req)
+		res, err := srv.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +119,7 @@ func TestCallsRunOnlyOnPOST(t *testing.T) {
 		}
 	}
 	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
-		if code := request(t, srv.URL, method, "/_paved/call/Sync", "", ""); code != http.StatusMethodNotAllowed {
+		if code := request(t, srv, method, "/_paved/call/Sync", "", ""); code != http.StatusMethodNotAllowed {
 			t.Errorf("%s /_paved/call/Sync = %d, want 405", method, code)
 		}
 	}

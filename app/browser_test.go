@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -16,6 +19,7 @@ import (
 	"time"
 
 	"github.com/paved-dev/paved/internal/core"
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 const indexHTML = `<!doctype html><html><head><title>Paved</title></head><body><div id="root"></div></body></html>`
@@ -39,7 +43,9 @@ func openPaved(t *testing.T) *core.Paved {
 }
 
 // browserServer serves the browser-mode handler for a fresh home; synced
-// fills the catalog cache first.
+// fills the catalog cache first. srv.Client() has signed in the way a
+// person does (by opening the URL with the token), so it carries the
+// session cookie; use http.DefaultClient for requests without it.
 func browserServer(t *testing.T, assets fs.FS, synced bool) (*httptest.Server, *hub) {
 	t.Helper()
 	p := openPaved(t)
@@ -51,14 +57,49 @@ func browserServer(t *testing.T, assets fs.FS, synced bool) (*httptest.Server, *
 	a := New(p)
 	h := newHub()
 	a.attach(context.Background(), h)
-	srv := httptest.NewServer(newBrowserHandler(a, h, assets))
-	t.Cleanup(srv.Close)
+	srv, _ := serveSession(t, func(s *session) http.Handler { return newBrowserHandler(a, h, assets, s) })
 	return srv, h
 }
 
-func get(t *testing.T, url string) (*http.Response, string) {
+// serveSession starts handler(session) on a test server and signs its
+// client in through the URL ServeBrowser would print.
+func serveSession(t *testing.T, handler func(*session) http.Handler) (*httptest.Server, *session) {
 	t.Helper()
-	res, err := http.Get(url)
+	srv := httptest.NewUnstartedServer(nil)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	sess, err := newSession(port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = handler(sess)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := srv.Client()
+	c.Jar = jar
+	res, err := c.Get(srv.URL + "/?token=" + sess.token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if u, _ := url.Parse(srv.URL); len(jar.Cookies(u)) != 1 {
+		t.Fatalf("opening the token URL set no cookie (%d)", res.StatusCode)
+	}
+	return srv, sess
+}
+
+// get fetches path from srv as the signed-in browser.
+func get(t *testing.T, srv *httptest.Server, path string) (*http.Response, string) {
+	t.Helper()
+	return getWith(t, srv.Client(), srv.URL+path)
+}
+
+func getWith(t *testing.T, c *http.Client, url string) (*http.Response, string) {
+	t.Helper()
+	res, err := c.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +114,7 @@ func get(t *testing.T, url string) (*http.Response, string) {
 // call posts args to a bound method the way the bridge script does.
 func call(t *testing.T, srv *httptest.Server, method, body string) (int, map[string]json.RawMessage) {
 	t.Helper()
-	res, err := http.Post(srv.URL+"/_paved/call/"+method, "application/json", strings.NewReader(body))
+	res, err := srv.Client().Post(srv.URL+"/_paved/call/"+method, "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,11 +129,21 @@ func call(t *testing.T, srv *httptest.Server, method, body string) (int, map[str
 	return res.StatusCode, out
 }
 
+// errorOf decodes a response's {"error": {message, kind, problems}}.
+func errorOf(t *testing.T, out map[string]json.RawMessage) problem.Described {
+	t.Helper()
+	var d problem.Described
+	if err := json.Unmarshal(out["error"], &d); err != nil || d.Message == "" || d.Kind == "" || d.Problems == nil {
+		t.Fatalf("no {message, kind, problems} error in %s (%v)", out, err)
+	}
+	return d
+}
+
 func TestIndexGetsTheBridgeScript(t *testing.T) {
 	srv, _ := browserServer(t, testAssets(), false)
 	want := `<head><script src="/_paved/bridge.js"></script><title>Paved</title>`
 	for _, path := range []string{"/", "/index.html", "/entity/component:default/payments-api", "/search?q=pay"} {
-		res, body := get(t, srv.URL+path)
+		res, body := get(t, srv, path)
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			t.Fatalf("GET %s: %d %s", path, res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -101,7 +152,7 @@ func TestIndexGetsTheBridgeScript(t *testing.T) {
 		}
 	}
 	// Other assets are served as they are.
-	res, body := get(t, srv.URL+"/assets/app.js")
+	res, body := get(t, srv, "/assets/app.js")
 	if res.StatusCode != http.StatusOK || body != "console.log('paved')\n" {
 		t.Errorf("GET /assets/app.js = %d %q", res.StatusCode, body)
 	}
@@ -109,7 +160,7 @@ func TestIndexGetsTheBridgeScript(t *testing.T) {
 
 func TestIndexWithoutHeadStillGetsTheBridge(t *testing.T) {
 	srv, _ := browserServer(t, fstest.MapFS{"index.html": {Data: []byte(`<div id="root"></div>`)}}, false)
-	_, body := get(t, srv.URL+"/")
+	_, body := get(t, srv, "/")
 	if body != `<script src="/_paved/bridge.js"></script><div id="root"></div>` {
 		t.Fatalf("GET / = %q", body)
 	}
@@ -117,7 +168,7 @@ func TestIndexWithoutHeadStillGetsTheBridge(t *testing.T) {
 
 func TestBuildWithoutAssetsSaysHowToBuildThem(t *testing.T) {
 	srv, _ := browserServer(t, nil, false)
-	res, body := get(t, srv.URL+"/")
+	res, body := get(t, srv, "/")
 	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "make frontend") {
 		t.Fatalf("GET / without assets = %d %q", res.StatusCode, body)
 	}
@@ -129,7 +180,7 @@ func TestBuildWithoutAssetsSaysHowToBuildThem(t *testing.T) {
 
 func TestBridgeListsTheBoundMethods(t *testing.T) {
 	srv, _ := browserServer(t, testAssets(), false)
-	res, body := get(t, srv.URL+bridgePath)
+	res, body := get(t, srv, bridgePath)
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/javascript") {
 		t.Fatalf("GET %s: %d %s", bridgePath, res.StatusCode, res.Header.Get("Content-Type"))
 	}
@@ -224,37 +275,45 @@ func TestCallsReturnTheMethodsResults(t *testing.T) {
 	}
 }
 
-func TestBadCallsReturnAnErrorJSON(t *testing.T) {
+func TestBadCallsReturnAStructuredError(t *testing.T) {
 	srv, _ := browserServer(t, testAssets(), true)
 	tests := []struct {
 		name, method, body string
 		code               int
+		kind               problem.Kind
 		want               string
+		field              string // of the one problem, when there is one
 	}{
-		{"argument of the wrong type", "Search", `["pay"]`, http.StatusBadRequest, "argument 1"},
-		{"field of the wrong type", "Search", `[{"query": 42}]`, http.StatusBadRequest, "argument 1"},
-		{"arguments not an array", "Search", `{"query":"pay"}`, http.StatusBadRequest, "must be a JSON array"},
-		{"not JSON", "Entity", `[payments-api`, http.StatusBadRequest, "must be a JSON array"},
-		{"too many arguments", "Entity", `["a", "b"]`, http.StatusBadRequest, "too many arguments"},
-		{"the method fails", "Entity", `["no-such-service"]`, http.StatusInternalServerError, `no entity matches "no-such-service"`},
-		{"unknown method", "DropDatabase", `[]`, http.StatusNotFound, "no such method DropDatabase"},
-		{"unexported method", "attach", `[]`, http.StatusNotFound, "no such method attach"},
-		{"unexported method", "background", `[]`, http.StatusNotFound, "no such method background"},
+		{"argument of the wrong type", "Search", `["pay"]`, http.StatusBadRequest, problem.Invalid, "argument 1", "argument 1"},
+		{"field of the wrong type", "Search", `[{"query": 42}]`, http.StatusBadRequest, problem.Invalid, "argument 1", "argument 1"},
+		{"arguments not an array", "Search", `{"query":"pay"}`, http.StatusBadRequest, problem.Invalid, "must be a JSON array", ""},
+		{"not JSON", "Entity", `[payments-api`, http.StatusBadRequest, problem.Invalid, "must be a JSON array", ""},
+		{"too many arguments", "Entity", `["a", "b"]`, http.StatusBadRequest, problem.Invalid, "too many arguments", ""},
+		{"a method's own invalid input", "EnvLogsStop", `[""]`, http.StatusBadRequest, problem.Invalid, "no stream id", "id"},
+		{"unknown method", "DropDatabase", `[]`, http.StatusNotFound, problem.NotFound, "no such method DropDatabase", ""},
+		{"unexported method", "attach", `[]`, http.StatusNotFound, problem.NotFound, "no such method attach", ""},
+		{"unexported method", "background", `[]`, http.StatusNotFound, problem.NotFound, "no such method background", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out := call(t, srv, tt.method, tt.body)
-			var msg string
-			if err := json.Unmarshal(out["error"], &msg); err != nil || msg == "" {
-				t.Fatalf("%s(%s): no error message in %s", tt.method, tt.body, out)
+			d := errorOf(t, out)
+			if code != tt.code || d.Kind != tt.kind || !strings.Contains(d.Message, tt.want) {
+				t.Fatalf("%s(%s) = %d %+v, want %d %s with %q", tt.method, tt.body, code, d, tt.code, tt.kind, tt.want)
 			}
-			if code != tt.code || !strings.Contains(msg, tt.want) {
-				t.Fatalf("%s(%s) = %d %q, want %d with %q", tt.method, tt.body, code, msg, tt.code, tt.want)
+			if tt.field != "" && (len(d.Problems) != 1 || d.Problems[0].Field != tt.field) {
+				t.Fatalf("%s(%s) problems = %+v, want one about %s", tt.method, tt.body, d.Problems, tt.field)
 			}
 			if out["result"] != nil {
 				t.Fatalf("an error response carries a result: %s", out)
 			}
 		})
+	}
+	// A service's failure keeps its own text, and the status follows its kind.
+	code, out := call(t, srv, "Entity", `["no-such-service"]`)
+	d := errorOf(t, out)
+	if code != statusOf(d.Kind) || code == http.StatusOK || !strings.Contains(d.Message, "no-such-service") {
+		t.Fatalf("Entity(no-such-service) = %d %+v", code, d)
 	}
 }
 
@@ -268,7 +327,7 @@ func readEvents(t *testing.T, srv *httptest.Server) <-chan map[string]json.RawMe
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,23 +432,33 @@ func TestServeBrowserServesUntilTheContextEnds(t *testing.T) {
 	go func() {
 		done <- ServeBrowser(ctx, p, testAssets(), "127.0.0.1:0", func(u string) { urls <- u })
 	}()
-	var url string
+	var printed string
 	select {
-	case url = <-urls:
+	case printed = <-urls:
 	case err := <-done:
 		t.Fatalf("ServeBrowser returned before listening: %v", err)
 	}
-	if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.HasSuffix(url, "/") {
-		t.Fatalf("ready URL = %q", url)
+	u, err := url.Parse(printed)
+	if err != nil || u.Scheme != "http" || !strings.HasPrefix(u.Host, "127.0.0.1:") || u.Path != "/" || len(u.Query().Get("token")) < 22 {
+		t.Fatalf("ready URL = %q, want http://127.0.0.1:PORT/?token=<at least 128 bits>", printed)
 	}
-	res, body := get(t, url)
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, bridgePath) {
-		t.Fatalf("GET %s = %d %q", url, res.StatusCode, body)
+	base := "http://" + u.Host + "/"
+
+	// Without the token nothing is served.
+	if res, _ := getWith(t, http.DefaultClient, base); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("GET %s without the token = %d, want 401", base, res.StatusCode)
 	}
-	req, _ := http.NewRequest(http.MethodPost, url+"_paved/call/Platform", strings.NewReader(`[]`))
-	req.Header.Set("Origin", strings.TrimSuffix(url, "/"))
-	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("same-origin call: %v %v", res, err)
+	// A browser opening the printed URL lands on the page without it.
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	res, body := getWith(t, browser, printed)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, bridgePath) || res.Request.URL.String() != base {
+		t.Fatalf("GET %s = %d at %s %q", printed, res.StatusCode, res.Request.URL, body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"_paved/call/Platform", strings.NewReader(`[]`))
+	req.Header.Set("Origin", strings.TrimSuffix(base, "/"))
+	if res, err := browser.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("same-origin call with the cookie: %v %v", res, err)
 	} else {
 		res.Body.Close()
 	}

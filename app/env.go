@@ -4,11 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"sync"
 	"time"
 
 	"github.com/paved-dev/paved/internal/devenv"
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // Events of local environments (docs/ui/env-api.md).
@@ -89,7 +89,7 @@ func (a *App) EnvUp(req EnvUpRequest) (devenv.Environment, error) {
 	if env.Name != "" {
 		a.envChanged(env.Name, "up")
 	}
-	return env, err
+	return reply(env, err)
 }
 
 // EnvDown stops an environment and removes its containers and network
@@ -99,17 +99,17 @@ func (a *App) EnvDown(req EnvDownRequest) (devenv.DownResult, error) {
 	if res.Name != "" {
 		a.envChanged(res.Name, "down")
 	}
-	return res, err
+	return reply(res, err)
 }
 
 // EnvPs reports an environment's containers: state, health, ports.
 func (a *App) EnvPs(target string) (devenv.Environment, error) {
-	return a.p.Env.Ps(a.context(), devenv.PsOptions{Target: target})
+	return reply(a.p.Env.Ps(a.context(), devenv.PsOptions{Target: target}))
 }
 
 // EnvList lists every environment on this machine.
 func (a *App) EnvList() ([]devenv.Summary, error) {
-	return a.p.Env.List(a.context(), devenv.ListOptions{})
+	return reply(a.p.Env.List(a.context(), devenv.ListOptions{}))
 }
 
 // EnvRestart restarts one service and waits until it is ready again.
@@ -118,7 +118,7 @@ func (a *App) EnvRestart(target, service string) (devenv.Environment, error) {
 	if env.Name != "" {
 		a.envChanged(env.Name, "restart")
 	}
-	return env, err
+	return reply(env, err)
 }
 
 // EnvLogs returns recent log lines (oldest first).
@@ -126,7 +126,7 @@ func (a *App) EnvLogs(req EnvLogsRequest) ([]devenv.LogLine, error) {
 	lines := []devenv.LogLine{}
 	err := a.p.Env.Logs(a.context(), devenv.LogsOptions{Target: req.Target, Service: req.Service, Tail: req.Tail, Since: req.Since},
 		func(l devenv.LogLine) { lines = append(lines, l) })
-	return lines, err
+	return reply(lines, err)
 }
 
 // EnvLogsFollow starts streaming log lines as "env:log" events and returns
@@ -135,7 +135,7 @@ func (a *App) EnvLogs(req EnvLogsRequest) ([]devenv.LogLine, error) {
 func (a *App) EnvLogsFollow(req EnvLogsRequest) (string, error) {
 	// Fail fast on a bad target or service instead of in the stream.
 	if _, err := a.p.Env.Ps(a.context(), devenv.PsOptions{Target: req.Target}); err != nil {
-		return "", err
+		return reply("", err)
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -188,17 +188,18 @@ func (a *App) EnvLogsFollow(req EnvLogsRequest) (string, error) {
 		}
 		a.send(EventEnvLogEnd, end)
 	}()
-	return id, nil
+	return reply(id, nil)
 }
 
 // EnvLogsStop stops a followed log stream; stopping an ended stream is not
 // an error.
 func (a *App) EnvLogsStop(id string) error {
 	if id == "" {
-		return fmt.Errorf("no stream id: give the id EnvLogsFollow returned")
+		return replyErr(problem.Invalidf("no stream id",
+			problem.Problem{Field: "id", Message: "is empty", Fix: "pass the id EnvLogsFollow returned"}))
 	}
 	a.stopLogs(id)
-	return nil
+	return replyErr(nil)
 }
 
 func (a *App) stopLogs(id string) {
@@ -214,10 +215,10 @@ func (a *App) stopLogs(id string) {
 // EnvCanRun says whether a component has a workload spec (so the page can
 // offer "Run locally") and the state of its environment.
 func (a *App) EnvCanRun(ref string) (devenv.RunInfo, error) {
-	return a.p.Env.CanRun(a.context(), ref)
+	return reply(a.p.Env.CanRun(a.context(), ref))
 }
 
 // EnvExport returns the environment as a compose file.
 func (a *App) EnvExport(target string) (devenv.ExportResult, error) {
-	return a.p.Env.Export(a.context(), devenv.ExportOptions{Target: target})
+	return reply(a.p.Env.Export(a.context(), devenv.ExportOptions{Target: target}))
 }
