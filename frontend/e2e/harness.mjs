@@ -46,7 +46,19 @@ export function pavedEnv(home, extraEnv = {}) {
   return { ...process.env, PAVED_HOME: home, BROWSER: 'true', DISPLAY: '', ...extraEnv };
 }
 
-/** Start `paved ui --browser` and resolve with its URL once it prints "Paved is running at ...". */
+/**
+ * Where a browser-mode Paved is: `open` is the URL it printed, with this
+ * launch's secret (http://127.0.0.1:PORT/?token=...; opening it sets the
+ * session cookie and redirects to the page without the token), `base` the
+ * page's own URL (http://127.0.0.1:PORT/) for navigating once signed in.
+ */
+export function parsePavedUrl(printed) {
+  const u = new URL(printed);
+  assert.ok(u.searchParams.get('token'), `paved printed ${printed} without a ?token=`);
+  return { open: u.href, base: `${u.origin}/` };
+}
+
+/** Start `paved ui --browser` and resolve with parsePavedUrl of what it prints ("Paved is running at ..."). */
 export function startPaved(home, extraEnv) {
   const proc = spawn(PAVED_BIN, ['ui', '--browser', '--addr', '127.0.0.1:0'], {
     env: pavedEnv(home, extraEnv),
@@ -66,7 +78,11 @@ export function startPaved(home, extraEnv) {
       const m = /Paved is running at (https?:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1].endsWith('/') ? m[1] : `${m[1]}/`);
+        try {
+          resolve(parsePavedUrl(m[1]));
+        } catch (e) {
+          reject(e);
+        }
       }
     });
     proc.stderr.on('data', (chunk) => {
@@ -105,7 +121,7 @@ export class PavedBrowser {
   constructor({ shotPrefix = '', fullPage = false, viewport = { width: 1400, height: 900 }, timeout = 20_000 } = {}) {
     this.options = { shotPrefix, fullPage, viewport, timeout };
     this.server = undefined; // startPaved's handle
-    this.baseUrl = undefined;
+    this.baseUrl = undefined; // the page without the token; the browser context holds the session cookie
     this.browser = undefined;
     this.context = undefined;
     this.page = undefined;
@@ -115,14 +131,15 @@ export class PavedBrowser {
     this.pageErrors = [];
   }
 
-  /** Start paved with PAVED_HOME home (and extraEnv), then Chromium on its URL's page. */
+  /** Start paved with PAVED_HOME home (and extraEnv), then Chromium signed in through the URL it printed. */
   async start(home, extraEnv) {
     this.shotsDir = process.env.E2E_SHOTS || mkdtempSync(path.join(tmpdir(), 'paved-e2e-shots-'));
     mkdirSync(this.shotsDir, { recursive: true });
     console.log(`# screenshots: ${this.shotsDir}`);
     this.server = startPaved(home, extraEnv);
-    this.baseUrl = await this.server.url;
-    console.log(`# paved at ${this.baseUrl}`);
+    const { open, base } = await this.server.url;
+    this.baseUrl = base;
+    console.log(`# paved at ${base}`); // never the token
     this.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     this.context = await this.browser.newContext({ viewport: this.options.viewport });
     this.page = await this.context.newPage();
@@ -131,6 +148,15 @@ export class PavedBrowser {
     this.page.on('console', (m) => {
       if (m.type() === 'error') console.log(`# browser console error: ${m.text()}`);
     });
+    // Opening the printed URL trades the token for the session cookie and
+    // lands on the page without it (so it stays out of the history).
+    await this.page.goto(open);
+    assert.equal(this.page.url(), base, `opening the printed URL should land on ${base} without the token`);
+    const cookies = await this.context.cookies(base);
+    assert.ok(
+      cookies.some((c) => c.httpOnly && c.sameSite === 'Strict'),
+      'opening the printed URL set no HttpOnly SameSite=Strict session cookie',
+    );
     return this.page;
   }
 
