@@ -236,3 +236,53 @@ func TestStatusOfDirectoriesNotMadeByPaved(t *testing.T) {
 		t.Fatalf("status = %+v", st[0])
 	}
 }
+
+// `paved template update --to` takes what git users call a version: a tag,
+// a branch, an abbreviated commit.
+func TestUpdateToATagABranchOrAnAbbreviatedCommit(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tplRepo, v1 := templateRepo(t)
+	svc := filepath.Join(t.TempDir(), "svc")
+	if _, err := e.s.Scaffold(ctx, ScaffoldOptions{Template: filepath.Join(tplRepo.Dir, "tpl"), Values: map[string]any{"name": "svc"}, OutDir: svc}, nil); err != nil {
+		t.Fatal(err)
+	}
+	tplRepo.Write(t, map[string]string{"tpl/skeleton/v2.txt": "v2\n"})
+	v2 := tplRepo.Commit(t, "template v2")
+	tplRepo.Git(t, "tag", "-a", "-m", "release 2", "v2.0")
+	tplRepo.Write(t, map[string]string{"tpl/skeleton/v3.txt": "v3\n"})
+	v3 := tplRepo.Commit(t, "template v3")
+	tplRepo.Git(t, "branch", "next")
+	tplRepo.Write(t, map[string]string{"tpl/skeleton/v4.txt": "v4\n"})
+	tplRepo.Commit(t, "template v4")
+
+	steps := []struct {
+		to, want string
+		added    string
+	}{
+		{"v2.0", v2, "v2.txt"},
+		{"next", v3, "v3.txt"},
+		{v2[:9], v2, ""}, // back to v2 from v3: no file added
+	}
+	from := v1
+	for _, s := range steps {
+		up, err := e.s.Update(ctx, UpdateOptions{Dir: svc, To: s.to}, nil)
+		if err != nil {
+			t.Fatalf("update --to %s: %v", s.to, err)
+		}
+		if up.From != from || up.To != s.want || strings.Join(up.Added, ",") != s.added {
+			t.Fatalf("update --to %s = %+v; want %s → %s adding %q", s.to, up, from, s.want, s.added)
+		}
+		if rec, _ := ReadRecord(svc); rec.Version != s.want {
+			t.Fatalf("recorded %s after --to %s, want %s", rec.Version, s.to, s.want)
+		}
+		from = s.want
+	}
+	files := readTree(t, svc)
+	if _, ok := files["v3.txt"]; ok {
+		t.Errorf("going back to v2 kept v3.txt")
+	}
+	if _, err := e.s.Update(ctx, UpdateOptions{Dir: svc, To: "no-such-tag"}, nil); err == nil || !strings.Contains(err.Error(), "no-such-tag") {
+		t.Errorf("update --to no-such-tag = %v", err)
+	}
+}

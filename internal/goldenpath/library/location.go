@@ -118,8 +118,8 @@ func ParseLocation(s string) (Location, error) {
 			return bad(`no "//" between the repository and the directory`)
 		}
 		repo, dir := rest[:i], rest[i+2:]
-		if repo == "" || !(gitrepo.IsURL(repo) || filepath.IsAbs(repo)) {
-			return bad("the repository is a git URL or an absolute directory")
+		if repo == "" || !gitrepo.IsURL(repo) && (!filepath.IsAbs(repo) || filepath.Clean(repo) != repo) {
+			return bad("the repository is a git URL or an absolute, clean directory")
 		}
 		if dir == "." || (dir != "" && !fs.ValidPath(dir)) {
 			return bad("the directory in the repository is a clean relative path")
