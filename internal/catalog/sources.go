@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -59,42 +60,46 @@ func (s *Service) source(ctx context.Context, name string) (Source, error) {
 // SetPlatformSources makes the platform-origin sources exactly srcs (in that
 // order, ahead of the user's own): sources that are gone are removed with
 // their entities, changed ones are reset so the next sync reads them afresh.
+// It compares on the read pool first and writes nothing when nothing
+// changed, so opening Paved (which applies the platform every time) never
+// waits for another process's write, such as a long sync.
 func (s *Service) SetPlatformSources(ctx context.Context, srcs []Source) error {
-	current, err := s.Sources(ctx)
-	if err != nil {
-		return err
-	}
-	want := map[string]Source{}
+	want := make([]Source, len(srcs))
+	names := map[string]Source{}
 	for i, src := range srcs {
 		src.Origin = OriginPlatform
 		if err := validateSource(src); err != nil {
 			return err
 		}
-		srcs[i] = src
-		want[src.Name] = src
+		if _, dup := names[src.Name]; dup {
+			return fmt.Errorf("the platform's catalog locations name %q twice: give each location its own name", src.Name)
+		}
+		want[i], names[src.Name] = src, src
 	}
-	same := len(srcs) == countOrigin(current, OriginPlatform)
+	current, err := s.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	var platform []Source
 	for _, c := range current {
-		if c.Origin == OriginPlatform && want[c.Name] != c {
-			same = false
+		if c.Origin == OriginPlatform {
+			platform = append(platform, c)
+		} else if _, clash := names[c.Name]; clash {
+			return fmt.Errorf("the platform's catalog location %q has the same name as a source you added: remove yours with `paved catalog remove-source %s`", c.Name, c.Name)
 		}
 	}
-	if same {
+	if slices.Equal(platform, want) { // Sources lists them by position
 		return nil
 	}
 	return s.st.Tx(ctx, func(tx *sql.Tx) error {
-		for _, c := range current {
-			w, keep := want[c.Name]
-			if c.Origin != OriginPlatform && keep {
-				return fmt.Errorf("the platform's catalog location %q has the same name as a source you added: remove yours with `paved catalog remove-source %s`", c.Name, c.Name)
-			}
-			if c.Origin == OriginPlatform && (!keep || w != c) {
+		for _, c := range platform {
+			if w, keep := names[c.Name]; !keep || w != c {
 				if err := deleteSource(ctx, tx, c.Name); err != nil {
 					return err
 				}
 			}
 		}
-		for i, src := range srcs {
+		for i, src := range want {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_sources(`+sourceCols+`, position) VALUES(?,?,?,?,?,?,?,?)
 				ON CONFLICT(name) DO UPDATE SET position = excluded.position`,
 				src.Name, src.Kind, src.Target, src.Ref, src.Subdir, src.Glob, src.Origin, i); err != nil {
@@ -103,16 +108,6 @@ func (s *Service) SetPlatformSources(ctx context.Context, srcs []Source) error {
 		}
 		return nil
 	})
-}
-
-func countOrigin(srcs []Source, origin string) int {
-	n := 0
-	for _, s := range srcs {
-		if s.Origin == origin {
-			n++
-		}
-	}
-	return n
 }
 
 func deleteSource(ctx context.Context, tx *sql.Tx, name string) error {

@@ -94,7 +94,7 @@ func Open(ctx context.Context, o Options) (*Paved, error) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return nil, fmt.Errorf("create %s: %w", home, err)
 	}
-	st, err := store.Open(ctx, filepath.Join(home, store.FileName))
+	st, err := store.Open(ctx, filepath.Join(home, store.FileName), audit.Schema(), catalog.Schema(), devenv.Schema())
 	if err != nil {
 		return nil, err
 	}

@@ -7,8 +7,15 @@
 //   - Two pools: a read pool for plain queries and a single-connection write pool
 //     whose transactions start with BEGIN IMMEDIATE, so writers queue instead of
 //     failing with "database is locked" when they upgrade a read lock.
-//   - The schema is changed only by the versioned migrations in migrations.go,
-//     applied in order inside one transaction each.
+//   - Each capability owns its tables: it declares them as a Schema (a name
+//     and ordered migrations) beside the SQL that uses them, and core passes
+//     every Schema to Open. Each component's version is recorded in
+//     schema_versions; databases from before that (one PRAGMA user_version
+//     for everything) are mapped onto it without running anything again.
+//     The store owns only schema_versions and the shared settings table.
+//   - Readers never wait on writers: Open checks the versions on the read
+//     pool first and writes only when a schema is behind, so opening a
+//     current database (every read-only command) never takes the write lock.
 //   - Secrets are never stored here.
 package store
 
@@ -17,6 +24,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -43,12 +51,19 @@ type Store struct {
 	path string
 }
 
-// Open opens (creating if needed) the database at path and applies pending
-// migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
+// Open opens (creating if needed) the database at path with the tables of
+// schemas (every capability's, see core.Open), migrating those that are
+// behind. A database whose schemas are current is only read.
+func Open(ctx context.Context, path string, schemas ...Schema) (*Store, error) {
+	all, err := checkSchemas(schemas)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	_, statErr := os.Stat(path)
+	fresh := errors.Is(statErr, fs.ErrNotExist)
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -61,22 +76,23 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s := &Store{R: r, W: w, path: path}
-	if err := s.migrateRetrying(ctx); err != nil {
+	if err := s.ensureSchemas(ctx, all, fresh); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// migrateRetrying migrates, retrying while another process holds the
-// database in a way SQLite reports as busy without waiting: several
-// processes opening a brand-new database at once race to switch it to WAL
-// and to create the schema, and SQLite breaks such lock races by failing
-// one side at once rather than calling the busy handler.
-func (s *Store) migrateRetrying(ctx context.Context) error {
+// ensureSchemas migrates what is behind, retrying while another process
+// holds the database in a way SQLite reports as busy without waiting:
+// several processes opening a brand-new database at once race to switch it
+// to WAL and to create the schema, and SQLite breaks such lock races by
+// failing one side at once rather than calling the busy handler. A
+// database that did not exist is migrated without looking first.
+func (s *Store) ensureSchemas(ctx context.Context, schemas []Schema, fresh bool) error {
 	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
 	for {
-		err := s.migrate(ctx)
+		err := s.ensureOnce(ctx, schemas, fresh)
 		if err == nil || !isBusy(err) || time.Now().After(deadline) {
 			return err
 		}
@@ -86,6 +102,16 @@ func (s *Store) migrateRetrying(ctx context.Context) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+func (s *Store) ensureOnce(ctx context.Context, schemas []Schema, fresh bool) error {
+	if !fresh {
+		ok, err := s.current(ctx, schemas)
+		if err != nil || ok {
+			return err
+		}
+	}
+	return s.migrate(ctx, schemas)
 }
 
 func isBusy(err error) bool {

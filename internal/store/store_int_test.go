@@ -49,7 +49,7 @@ func helperWriter() int {
 	late := os.Getenv(helperLateOpen) != ""
 	var s *Store
 	if !late {
-		if s, err = Open(ctx, path); err != nil {
+		if s, err = Open(ctx, path, testSchema()); err != nil {
 			fmt.Fprintln(os.Stderr, "open:", err)
 			return 1
 		}
@@ -61,7 +61,7 @@ func helperWriter() int {
 		return 1
 	}
 	if late {
-		if s, err = Open(ctx, path); err != nil {
+		if s, err = Open(ctx, path, testSchema()); err != nil {
 			fmt.Fprintln(os.Stderr, "open:", err)
 			return 1
 		}
@@ -154,7 +154,7 @@ func countRows(t *testing.T, s *Store, prefix string) int {
 func TestConcurrentWriterProcessesNeverSeeDatabaseLocked(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), FileName)
-	s, err := Open(ctx, path)
+	s, err := Open(ctx, path, testSchema())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,13 +195,13 @@ func TestConcurrentFirstOpensMigrateOnce(t *testing.T) {
 			t.Errorf("%s failed to open and write a fresh database: %v\n%s", p.id, err, p.stderr.String())
 		}
 	}
-	s, err := Open(context.Background(), path)
+	s, err := Open(context.Background(), path, testSchema())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if got := userVersion(t, s.R); got != SchemaVersion() {
-		t.Fatalf("user_version = %d, want %d", got, SchemaVersion())
+	if got := versions(t, s.R); got["settings"] != 1 || got["test"] != 1 || len(got) != 2 {
+		t.Fatalf("schema_versions = %v, want settings and test at 1", got)
 	}
 	for _, p := range procs {
 		if got := countRows(t, s, p.id); got != n {

@@ -8,12 +8,20 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
+
+// testSchema stands for a capability's schema in the store's own tests.
+func testSchema(extra ...string) Schema {
+	return Schema{Name: "test", Migrations: append([]string{
+		`CREATE TABLE things(id INTEGER PRIMARY KEY, name TEXT NOT NULL);`,
+	}, extra...)}
+}
 
 func openTemp(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), FileName)
-	s, err := Open(context.Background(), path)
+	s, err := Open(context.Background(), path, testSchema())
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -28,6 +36,26 @@ func userVersion(t *testing.T, db *sql.DB) int {
 		t.Fatalf("read user_version: %v", err)
 	}
 	return v
+}
+
+// versions reads schema_versions.
+func versions(t *testing.T, db *sql.DB) map[string]int {
+	t.Helper()
+	rows, err := db.Query(`SELECT component, version FROM schema_versions`)
+	if err != nil {
+		t.Fatalf("read schema_versions: %v", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var c string
+		var v int
+		if err := rows.Scan(&c, &v); err != nil {
+			t.Fatal(err)
+		}
+		out[c] = v
+	}
+	return out
 }
 
 func tableNames(t *testing.T, db *sql.DB) []string {
@@ -48,18 +76,18 @@ func tableNames(t *testing.T, db *sql.DB) []string {
 	return out
 }
 
-func TestMigrationsApplyAndRecordUserVersion(t *testing.T) {
+func TestOpenAppliesEachSchemaAndRecordsItsVersion(t *testing.T) {
 	s, _ := openTemp(t)
-	if got, want := userVersion(t, s.R), SchemaVersion(); got != want {
-		t.Fatalf("user_version = %d, want %d", got, want)
+	if got := versions(t, s.R); fmt.Sprint(got) != fmt.Sprint(map[string]int{"settings": 1, "test": 1}) {
+		t.Fatalf("schema_versions = %v, want settings and test at 1", got)
 	}
-	if SchemaVersion() != len(migrations) || SchemaVersion() < 1 {
-		t.Fatalf("SchemaVersion() = %d with %d migrations", SchemaVersion(), len(migrations))
+	if got := userVersion(t, s.R); got != componentsUserVersion {
+		t.Fatalf("user_version = %d, want %d (so older builds refuse the database)", got, componentsUserVersion)
 	}
-	names := strings.Join(tableNames(t, s.R), " ")
-	for _, want := range []string{"settings", "audit_log", "catalog_sources", "catalog_files", "catalog_entities", "catalog_relations", "catalog_fts"} {
-		if !strings.Contains(" "+names+" ", " "+want+" ") {
-			t.Errorf("table %s missing after migration; have %s", want, names)
+	names := " " + strings.Join(tableNames(t, s.R), " ") + " "
+	for _, want := range []string{"settings", "things", "schema_versions"} {
+		if !strings.Contains(names, " "+want+" ") {
+			t.Errorf("table %s missing after Open; have%s", want, names)
 		}
 	}
 }
@@ -78,14 +106,11 @@ func TestReopenKeepsDataAndAppliesNothing(t *testing.T) {
 
 	// A second migration run would fail with "table settings already
 	// exists", so a successful reopen proves nothing was re-applied.
-	s2, err := Open(ctx, path)
+	s2, err := Open(ctx, path, testSchema())
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}
 	defer s2.Close()
-	if got := userVersion(t, s2.R); got != SchemaVersion() {
-		t.Fatalf("user_version after reopen = %d, want %d", got, SchemaVersion())
-	}
 	var v string
 	if err := s2.R.QueryRow(`SELECT value FROM settings WHERE key = 'k'`).Scan(&v); err != nil || v != "v" {
 		t.Fatalf("row written before reopen: value %q, err %v", v, err)
@@ -95,38 +120,152 @@ func TestReopenKeepsDataAndAppliesNothing(t *testing.T) {
 	}
 }
 
+func TestAppendedMigrationRunsOnceAndKeepsRows(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	if _, err := s.W.Exec(`INSERT INTO things(name) VALUES('kept')`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	v2 := testSchema(`ALTER TABLE things ADD COLUMN colour TEXT NOT NULL DEFAULT 'blue';`)
+	for range 2 { // the second Open must not add the column again
+		s2, err := Open(ctx, path, v2)
+		if err != nil {
+			t.Fatalf("open with an appended migration: %v", err)
+		}
+		var name, colour string
+		if err := s2.R.QueryRow(`SELECT name, colour FROM things`).Scan(&name, &colour); err != nil || name != "kept" || colour != "blue" {
+			t.Fatalf("row after migration 2 = %q, %q, %v", name, colour, err)
+		}
+		if got := versions(t, s2.R)["test"]; got != 2 {
+			t.Fatalf("test schema version = %d, want 2", got)
+		}
+		s2.Close()
+	}
+}
+
 func TestNewerDatabaseIsRefusedWithUpgradeAdvice(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTemp(t)
-	newer := SchemaVersion() + 1
-	if _, err := s.W.Exec(fmt.Sprintf("PRAGMA user_version = %d", newer)); err != nil {
+	if _, err := s.W.Exec(`UPDATE schema_versions SET version = 7 WHERE component = 'test'`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
 
-	s2, err := Open(ctx, path)
+	s2, err := Open(ctx, path, testSchema())
 	if err == nil {
 		s2.Close()
 		t.Fatal("Open accepted a database from a newer Paved")
 	}
-	msg := err.Error()
-	for _, want := range []string{path, fmt.Sprint(newer), "upgrade Paved"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("error %q does not mention %q", msg, want)
+	for _, want := range []string{path, "test schema", "version 7", "upgrade Paved"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
 		}
 	}
-
 	// The refused database is left as it was.
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if got := userVersion(t, db); got != newer {
+	if got := versions(t, db)["test"]; got != 7 {
+		t.Fatalf("test version changed to %d by a refused Open", got)
+	}
+}
+
+func TestUnknownLegacyVersionIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`PRAGMA user_version = 3`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(context.Background(), path, testSchema())
+	if err == nil {
+		s.Close()
+		t.Fatal("Open accepted a database at an old-style version no build had")
+	}
+	if !strings.Contains(err.Error(), "version 3") || !strings.Contains(err.Error(), "upgrade Paved") {
+		t.Errorf("error %q does not explain", err)
+	}
+	if got := userVersion(t, db); got != 3 {
 		t.Fatalf("user_version changed to %d by a refused Open", got)
 	}
 }
 
+func TestOpenRefusesMissingOrClashingSchemas(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	for name, schemas := range map[string][]Schema{
+		"none":          nil,
+		"twice":         {testSchema(), testSchema()},
+		"store's own":   {{Name: "settings", Migrations: []string{"SELECT 1"}}},
+		"unnamed":       {{Migrations: []string{"SELECT 1"}}},
+		"no migrations": {{Name: "empty"}},
+	} {
+		s, err := Open(context.Background(), path, schemas...)
+		if err == nil {
+			s.Close()
+			t.Errorf("%s: Open accepted %v", name, schemas)
+		} else if !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: error %q does not name the database", name, err)
+		}
+	}
+	if names, err := filepath.Glob(path + "*"); err != nil || len(names) != 0 {
+		t.Errorf("refused Opens left %v", names)
+	}
+}
+
+// holdWriteLock opens a second store on path and keeps a write transaction
+// open on it (a long sync in another process) until the test ends.
+func holdWriteLock(t *testing.T, path string) {
+	t.Helper()
+	other, err := Open(context.Background(), path, testSchema())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := other.W.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`INSERT INTO things(name) VALUES('uncommitted')`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tx.Rollback(); other.Close() })
+}
+
+func TestOpenOfACurrentDatabaseNeverWaitsForAWriter(t *testing.T) {
+	s, path := openTemp(t)
+	s.Close()
+	holdWriteLock(t, path)
+
+	// The guard: a write would wait for the lock (30 s busy timeout), and
+	// the context ends the wait long before that.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s2, err := Open(ctx, path, testSchema())
+	if err != nil {
+		t.Fatalf("Open while another process writes: %v", err)
+	}
+	defer s2.Close()
+	var n int
+	if err := s2.R.QueryRowContext(ctx, `SELECT count(*) FROM things`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("read while another process writes = %d rows, %v; want 0 (the write is not committed)", n, err)
+	}
+
+	// The control: a schema that is behind needs the write lock, so the
+	// same guard ends that Open with an error. It shows the writer above
+	// really holds the lock.
+	ctx2, cancel2 := context.WithTimeout(context.Background(), time.Second)
+	defer cancel2()
+	s3, err := Open(ctx2, path, testSchema(`CREATE TABLE more(x);`))
+	if err == nil {
+		s3.Close()
+		t.Fatal("a migration went through while another connection held the write lock")
+	}
+}
 func TestWALModeIsOnForBothPools(t *testing.T) {
 	s, _ := openTemp(t)
 	for name, db := range map[string]*sql.DB{"read": s.R, "write": s.W} {
