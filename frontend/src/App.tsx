@@ -1,22 +1,22 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import { getPlatform, onCatalogChanged, onSyncProgress } from './api';
-import { Loading } from './components/common';
-import { handleSlashKey } from './focus';
-import { CatalogContext, type CatalogContextValue } from './hooks';
-import { hrefFor, navigate, useRoute, type Route } from './router';
-import type { PlatformInfo, SyncProgress } from './types';
-import { AuditPage } from './pages/AuditPage';
-import { EntityPage } from './pages/EntityPage';
-import { SearchPage } from './pages/SearchPage';
-import { StatusPage } from './pages/StatusPage';
+import { getPlatform, onCatalogChanged, onSyncProgress } from './catalog/api';
+import { Loading } from './common/components';
+import { handleSlashKey } from './common/focus';
+import { CatalogContext, type CatalogContextValue } from './common/hooks';
+import { hrefFor, navigate, useRoute, type Route } from './common/router';
+import type { PlatformInfo, SyncProgress } from './catalog/types';
+import { AuditPage } from './catalog/AuditPage';
+import { EntityPage } from './catalog/EntityPage';
+import { SearchPage } from './catalog/SearchPage';
+import { StatusPage } from './catalog/StatusPage';
 import { EnvListPage } from './env/EnvListPage';
 import { EnvPage } from './env/EnvPage';
 
 // The graph page pulls in React Flow + dagre: load it on demand.
-const GraphPage = lazy(() => import('./pages/GraphPage'));
+const GraphPage = lazy(() => import('./catalog/GraphPage'));
 // Golden paths pull in react-jsonschema-form + ajv + marked: also on demand.
-const GoldenPathGallery = lazy(() => import('./pages/GoldenPathGallery'));
-const GoldenPathPage = lazy(() => import('./pages/GoldenPathPage'));
+const GoldenPathGallery = lazy(() => import('./goldenpaths/GalleryPage'));
+const GoldenPathPage = lazy(() => import('./goldenpaths/GoldenPathPage'));
 
 const SYNC_INDICATOR_IDLE_MS = 2500;
 

@@ -1,6 +1,6 @@
 import { render } from '@testing-library/react';
 import { App } from '../src/App';
-import { resetEventsForTests, setBackendWaitMs } from '../src/api';
+import { resetEventsForTests, setBackendWaitMs } from '../src/common/backend';
 import { installFakeBackend, type FakeBackend, type FakeBackendOptions } from '../src/dev/fakeBackend';
 
 export function setHash(hash: string) {

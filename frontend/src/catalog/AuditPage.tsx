@@ -1,7 +1,7 @@
-import { ErrorBox, formatTime, Loading } from '../components/common';
-import { useAsync, useCatalog, useDocumentTitle } from '../hooks';
-import { getAudit } from '../api';
-import { kindKey } from '../refs';
+import { ErrorBox, formatTime, Loading } from '../common/components';
+import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
+import { getAudit } from './api';
+import { kindKey } from '../common/refs';
 
 export const AUDIT_LIMIT = 200;
 

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { getEntity } from '../api';
-import { EntityLink, ErrorBox, KindBadge, Loading, RefValue, Tag, Tags } from '../components/common';
-import { useAsync, useCatalog, useDocumentTitle } from '../hooks';
-import { displayName, kindKey } from '../refs';
-import { compareRelationTypes, relationLabel } from '../relations';
-import { graphHref } from '../router';
-import type { EntityDetail, Link, RelationView } from '../types';
+import { getEntity } from './api';
+import { EntityLink, ErrorBox, KindBadge, Loading, RefValue, Tag, Tags } from '../common/components';
+import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
+import { displayName, kindKey } from '../common/refs';
+import { compareRelationTypes, relationLabel } from './relations';
+import { graphHref } from '../common/router';
+import type { EntityDetail, Link, RelationView } from './types';
 import { LifecycleBadge } from './SearchPage';
 import { RunLocally } from '../env/RunLocally';
 
@@ -267,7 +267,9 @@ function TeamSections({ e }: { e: EntityDetail }) {
   const children = e.relations.filter((r) => r.type === 'parentOf');
   const parents = e.relations.filter((r) => r.type === 'childOf');
   const owns = e.relations.filter((r) => r.type === 'ownerOf');
-  const profile = (e.entity?.spec?.profile ?? {}) as { displayName?: string; email?: string };
+  // The descriptor is free-form JSON: a Group's spec.profile, when present.
+  const spec = e.entity.spec as { profile?: { displayName?: string; email?: string } } | undefined;
+  const profile = spec?.profile ?? {};
   return (
     <>
       {(profile.email || parents.length > 0) && (

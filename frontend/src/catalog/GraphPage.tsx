@@ -1,14 +1,14 @@
 import { Background, Controls, Handle, Position, ReactFlow, type NodeProps, type NodeTypes } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useState } from 'react';
-import { getGraph } from '../api';
-import { EntityLink, ErrorBox, KindBadge, Loading } from '../components/common';
-import { layoutGraph, type EntityFlowNode } from '../graphLayout';
-import { useAsync, useCatalog, useDocumentTitle } from '../hooks';
-import { kindKey, shortRef } from '../refs';
-import { relationLabel } from '../relations';
-import { clampDepth, entityHref, hrefFor, MAX_GRAPH_DEPTH, MIN_GRAPH_DEPTH, navigate, replaceHash } from '../router';
-import type { GraphDirection } from '../types';
+import { getGraph } from './api';
+import { EntityLink, ErrorBox, KindBadge, Loading } from '../common/components';
+import { layoutGraph, type EntityFlowNode } from './graphLayout';
+import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
+import { kindKey, shortRef } from '../common/refs';
+import { relationLabel } from './relations';
+import { clampDepth, entityHref, hrefFor, MAX_GRAPH_DEPTH, MIN_GRAPH_DEPTH, navigate, replaceHash } from '../common/router';
+import type { GraphDirection } from './types';
 
 const DIRECTIONS: { value: GraphDirection; label: string; hint: string }[] = [
   { value: 'up', label: 'Up', hint: 'What depends on / contains this entity' },

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { search } from '../api';
-import { EntityLink, ErrorBox, KindBadge, Tags } from '../components/common';
+import { search } from './api';
+import { EntityLink, ErrorBox, KindBadge, Tags } from '../common/components';
 import {
   activeFilterCount,
   buildSearchQuery,
@@ -8,12 +8,12 @@ import {
   facetOptions,
   isSelected,
   toggleFacet,
-} from '../facets';
-import { consumePendingSearchFocus, SEARCH_INPUT_ID } from '../focus';
-import { useCatalog, useDebounced, useDocumentTitle } from '../hooks';
-import { displayName, kindKey, shortRef } from '../refs';
-import { entityHref, hrefFor, navigate, replaceHash, type Filters } from '../router';
-import { FACET_NAMES, type EntitySummary, type FacetName, type SearchResult } from '../types';
+} from './facets';
+import { consumePendingSearchFocus, SEARCH_INPUT_ID } from '../common/focus';
+import { useCatalog, useDebounced, useDocumentTitle } from '../common/hooks';
+import { displayName, kindKey, shortRef } from '../common/refs';
+import { entityHref, hrefFor, navigate, replaceHash, type Filters } from '../common/router';
+import { FACET_NAMES, type EntitySummary, type FacetName, type SearchResult } from './types';
 
 export const SEARCH_DEBOUNCE_MS = 120;
 const FACET_COLLAPSED = 8;

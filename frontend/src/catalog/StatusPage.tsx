@@ -1,8 +1,8 @@
 import { Fragment, useEffect, useState } from 'react';
-import { getStatus, onSyncProgress, sync } from '../api';
-import { ErrorBox, formatTime, Loading, relativeTime } from '../components/common';
-import { useAsync, useCatalog, useDocumentTitle } from '../hooks';
-import type { SourceStatus, SyncProgress, SyncResult } from '../types';
+import { getStatus, onSyncProgress, sync } from './api';
+import { ErrorBox, formatTime, Loading, relativeTime } from '../common/components';
+import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
+import type { SourceStatus, SyncProgress, SyncResult } from './types';
 
 export function StatusPage() {
   const { version, platform } = useCatalog();

@@ -1,6 +1,6 @@
 // Facet filter state <-> SearchQuery.
 
-import type { Filters } from './router';
+import type { Filters } from '../common/router';
 import { FACET_NAMES, type FacetCount, type FacetName, type SearchQuery, type SearchResult } from './types';
 
 export const SEARCH_LIMIT = 50;

@@ -3,7 +3,7 @@
 import dagre from '@dagrejs/dagre';
 import { MarkerType, Position, type Edge, type Node } from '@xyflow/react';
 import { INVERSE_RELATION, relationLabel } from './relations';
-import { kindKey } from './refs';
+import { kindKey } from '../common/refs';
 import type { Graph } from './types';
 
 export const NODE_WIDTH = 200;

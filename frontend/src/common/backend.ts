@@ -1,36 +1,121 @@
-// Typed wrapper around the Go backend.
+// The one way the UI reaches the Go backend.
 //
-// The UI reaches Go only through `window.go.app.App.<Method>(...)` (Wails bound
-// methods, or the bridge script the Go server injects in browser mode) and the
-// Wails runtime events `window.runtime.EventsOn/EventsOff`. Nothing here imports
-// Wails-generated bindings.
+// Calls go through `window.go.app.App.<Method>(...)` (Wails bound methods, or
+// the bridge script the Go server injects in browser mode); events arrive
+// through the Wails runtime's `window.runtime.EventsOn/EventsOff`. Nothing
+// here imports Wails-generated bindings: the method and payload types are
+// generated from Go (src/gen/types.ts, `make types`).
+//
+// A call that fails rejects, in both modes, with a string holding the JSON
+// of the error: {"message", "kind", "problems": [{file?, line?, field?,
+// message, fix?}]}. callBackend turns it into a BackendError; older
+// backends' plain strings become kind "internal".
 
-import type {
-  AppBindings,
-  AuditEntry,
-  EntityDetail,
-  EntitySummary,
-  FileError,
-  Graph,
-  GraphDirection,
-  PlatformInfo,
-  RelationView,
-  SearchQuery,
-  SearchResult,
-  SourceStatus,
-  SyncProgress,
-  SyncResult,
-  WailsRuntime,
-} from './types';
+import type { AppBindings, AppEvents, Problem, ProblemDescribed, ProblemKind } from '../gen/types';
 
-/** Error raised when a bound method rejects (Wails rejects with a plain string). */
+export type { AppBindings, AppEvents, Problem };
+
+/** How a call failed (problem.Kind in Go). */
+export type ErrorKind = ProblemKind;
+
+const KINDS: readonly ErrorKind[] = ['internal', 'invalid', 'not_found', 'conflict', 'unavailable', 'forbidden', 'canceled'];
+
+/** The subset of the Wails JS runtime the UI uses. */
+export interface WailsRuntime {
+  // Wails v2 returns an "off" function for this one listener; bridges may return nothing.
+  EventsOn(name: string, cb: (...data: unknown[]) => void): (() => void) | void;
+  EventsOff(name: string, ...additional: string[]): void;
+}
+
+declare global {
+  interface Window {
+    go?: { app?: { App?: Partial<AppBindings> } };
+    runtime?: WailsRuntime;
+  }
+}
+
+/** A failed call: what went wrong, how (kind), and where (problems). */
 export class BackendError extends Error {
+  /** The bound method that failed ("" when not known). */
   readonly method: string;
-  constructor(method: string, message: string) {
+  readonly kind: ErrorKind;
+  /** Each with the file, line or field it is about, and the fix. */
+  readonly problems: Problem[];
+  constructor(method: string, message: string, kind: ErrorKind = 'internal', problems: Problem[] = []) {
     super(message);
     this.name = 'BackendError';
     this.method = method;
+    this.kind = kind;
+    this.problems = problems;
   }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+
+function asProblem(v: unknown): Problem | undefined {
+  if (!isObject(v) || typeof v.message !== 'string') return undefined;
+  const p: Problem = { message: v.message };
+  if (typeof v.file === 'string' && v.file) p.file = v.file;
+  if (typeof v.line === 'number' && v.line > 0) p.line = v.line;
+  if (typeof v.field === 'string' && v.field) p.field = v.field;
+  if (typeof v.fix === 'string' && v.fix) p.fix = v.fix;
+  return p;
+}
+
+/** The structure of an error, or undefined when v is not one. */
+function asDescribed(v: unknown): ProblemDescribed | undefined {
+  if (!isObject(v) || typeof v.message !== 'string') return undefined;
+  const kind = KINDS.includes(v.kind as ErrorKind) ? (v.kind as ErrorKind) : 'internal';
+  const problems = Array.isArray(v.problems) ? v.problems.map(asProblem).filter((p): p is Problem => p !== undefined) : [];
+  return { message: v.message, kind, problems };
+}
+
+/**
+ * What a rejected call (or any thrown value) says: the backend's JSON
+ * string, an older backend's plain string, an Error, or an object with a
+ * message.
+ */
+export function describeError(err: unknown): ProblemDescribed {
+  if (err instanceof BackendError) return { message: err.message, kind: err.kind, problems: err.problems };
+  if (typeof err === 'string') {
+    const s = err.trim();
+    if (s.startsWith('{')) {
+      try {
+        const d = asDescribed(JSON.parse(s));
+        if (d) return d;
+      } catch {
+        // not JSON after all: a plain message
+      }
+    }
+    return { message: err, kind: 'internal', problems: [] };
+  }
+  const d = asDescribed(err);
+  if (d) return d;
+  if (err instanceof Error) return { message: err.message, kind: 'internal', problems: [] };
+  let message: string;
+  try {
+    message = JSON.stringify(err) ?? String(err);
+  } catch {
+    message = String(err);
+  }
+  return { message, kind: 'internal', problems: [] };
+}
+
+/** err as a BackendError (kept as is when it already is one). */
+export function toBackendError(err: unknown, method = ''): BackendError {
+  if (err instanceof BackendError) return err;
+  const d = describeError(err);
+  return new BackendError(method, d.message, d.kind, d.problems);
+}
+
+/** The kind of a failure (undefined for a success or a value that is not one). */
+export function errorKind(err: unknown): ErrorKind | undefined {
+  return err === undefined || err === null ? undefined : toBackendError(err).kind;
+}
+
+/** A one-line message for any thrown value (for places that show text only). */
+export function errorMessage(err: unknown): string {
+  return describeError(err).message;
 }
 
 /** How long a call waits for window.go to appear before giving up. */
@@ -63,132 +148,38 @@ async function bindings(method: string): Promise<Partial<AppBindings>> {
     const b = currentBindings();
     if (b) return b;
     if (Date.now() >= deadline) {
-      throw new BackendError(method, 'Paved backend is not available (window.go.app.App is missing)');
+      throw new BackendError(method, 'Paved backend is not available (window.go.app.App is missing)', 'unavailable');
     }
     await sleep(POLL_MS);
   }
 }
 
-function errorMessage(err: unknown): string {
-  if (typeof err === 'string') return err;
-  if (err instanceof Error) return err.message;
-  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
-  try {
-    return JSON.stringify(err);
-  } catch {
-    return String(err);
-  }
+/** The message of a call to a method this backend does not have. */
+const MISSING_METHOD = 'Paved backend has no method ';
+
+/** True when err says the backend is older than the method called. */
+export function isMissingMethod(err: unknown): boolean {
+  return describeError(err).message.startsWith(MISSING_METHOD);
 }
 
-async function call<K extends keyof AppBindings>(
+/**
+ * Call a bound method. Waits briefly for window.go (the browser bridge is
+ * injected as the page loads); rejects with a BackendError.
+ */
+export async function callBackend<K extends keyof AppBindings>(
   method: K,
   ...args: Parameters<AppBindings[K]>
 ): Promise<Awaited<ReturnType<AppBindings[K]>>> {
   const b = await bindings(method);
   const fn = b[method] as unknown as ((...a: unknown[]) => Promise<unknown>) | undefined;
   if (typeof fn !== 'function') {
-    throw new BackendError(method, `Paved backend has no method ${method}`);
+    throw new BackendError(method, MISSING_METHOD + method, 'not_found');
   }
   try {
     return (await fn(...args)) as Awaited<ReturnType<AppBindings[K]>>;
   } catch (err) {
-    throw new BackendError(method, errorMessage(err));
+    throw toBackendError(err, method);
   }
-}
-
-/**
- * Call a bound method by name, for feature modules that type their own
- * wrappers (src/env/api.ts). Same waiting and errors as the calls above.
- */
-export async function invokeBackend<T>(method: string, ...args: unknown[]): Promise<T> {
-  const b = (await bindings(method)) as Record<string, unknown>;
-  const fn = b[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
-  if (typeof fn !== 'function') throw new BackendError(method, `Paved backend has no method ${method}`);
-  try {
-    return (await fn(...args)) as T;
-  } catch (err) {
-    throw new BackendError(method, errorMessage(err));
-  }
-}
-
-// ---- normalisation: Go marshals nil slices/maps as null ----------------------
-
-function arr<T>(v: T[] | null | undefined): T[] {
-  return Array.isArray(v) ? v : [];
-}
-
-function obj<T>(v: Record<string, T> | null | undefined): Record<string, T> {
-  return v && typeof v === 'object' ? v : {};
-}
-
-export function normalizeSummary<T extends EntitySummary>(e: T): T {
-  return { ...e, tags: arr(e.tags) };
-}
-
-function normalizeRelation(r: RelationView): RelationView {
-  return r.target ? { ...r, target: normalizeSummary(r.target) } : r;
-}
-
-function normalizeErrors(errs: FileError[] | null | undefined): FileError[] {
-  return arr(errs);
-}
-
-// ---- bound methods -----------------------------------------------------------
-
-export async function getPlatform(): Promise<PlatformInfo> {
-  return call('Platform');
-}
-
-export async function search(q: SearchQuery): Promise<SearchResult> {
-  const res = await call('Search', q);
-  const facets = res.facets ?? undefined;
-  const normFacets: SearchResult['facets'] = facets ? {} : undefined;
-  if (facets && normFacets) {
-    for (const [k, v] of Object.entries(facets)) {
-      normFacets[k as keyof typeof facets] = arr(v);
-    }
-  }
-  return {
-    total: res.total ?? 0,
-    totalCapped: res.totalCapped ?? false,
-    items: arr(res.items).map(normalizeSummary),
-    facets: normFacets,
-    tookMs: res.tookMs ?? 0,
-  };
-}
-
-export async function getEntity(ref: string): Promise<EntityDetail> {
-  const d = await call('Entity', ref);
-  return {
-    ...normalizeSummary(d),
-    entity: obj(d.entity),
-    links: arr(d.links),
-    annotations: obj(d.annotations),
-    labels: obj(d.labels),
-    relations: arr(d.relations).map(normalizeRelation),
-    sourceFile: d.sourceFile ?? { source: d.source, path: '', line: 0 },
-    rawYaml: d.rawYaml ?? '',
-  };
-}
-
-export async function getGraph(ref: string, depth: number, direction: GraphDirection): Promise<Graph> {
-  const g = await call('Graph', ref, depth, direction);
-  return { root: g.root, nodes: arr(g.nodes), edges: arr(g.edges) };
-}
-
-export async function getStatus(): Promise<SourceStatus[]> {
-  const s = await call('Status');
-  return arr(s).map((x) => ({ ...x, errors: normalizeErrors(x.errors) }));
-}
-
-/** Sync one source by name, or all sources with "". */
-export async function sync(source = ''): Promise<SyncResult[]> {
-  const r = await call('Sync', source);
-  return arr(r).map((x) => ({ ...x, errors: normalizeErrors(x.errors) }));
-}
-
-export async function getAudit(limit = 200): Promise<AuditEntry[]> {
-  return arr(await call('Audit', limit));
 }
 
 // ---- events --------------------------------------------------------------------
@@ -196,9 +187,6 @@ export async function getAudit(limit = 200): Promise<AuditEntry[]> {
 // Wails' EventsOff(name) removes *every* listener of that event, so several
 // components can't each call EventsOn/EventsOff independently. We register one
 // runtime listener per event name and fan out to local subscribers.
-
-export const EVENT_SYNC = 'catalog:sync';
-export const EVENT_CHANGED = 'catalog:changed';
 
 type Listener = (...data: unknown[]) => void;
 
@@ -268,14 +256,14 @@ export function onEvent(name: string, listener: Listener): () => void {
   };
 }
 
-export function onSyncProgress(cb: (p: SyncProgress) => void): () => void {
-  return onEvent(EVENT_SYNC, (payload) => {
-    if (payload && typeof payload === 'object') cb(payload as SyncProgress);
+/**
+ * Subscribe to a backend event whose payload is an object (AppEvents);
+ * payloads that are not objects are dropped.
+ */
+export function onObjectEvent<K extends keyof AppEvents>(name: K, cb: (payload: NonNullable<AppEvents[K]>) => void): () => void {
+  return onEvent(name, (payload) => {
+    if (isObject(payload)) cb(payload as unknown as NonNullable<AppEvents[K]>);
   });
-}
-
-export function onCatalogChanged(cb: () => void): () => void {
-  return onEvent(EVENT_CHANGED, () => cb());
 }
 
 /** Test hook: forget every subscription (does not call the runtime). */

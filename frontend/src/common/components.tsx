@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
-import { entityHref } from '../router';
-import { displayName, kindKey, parseRef, shortRef } from '../refs';
-import type { EntitySummary } from '../types';
+import type { EntitySummary } from '../catalog/types';
+import { toBackendError, type BackendError, type ErrorKind, type Problem } from './backend';
+import { displayName, kindKey, parseRef, shortRef } from './refs';
+import { entityHref } from './router';
 
 export function KindBadge({ kind, testId = 'kind-badge' }: { kind: string; testId?: string }) {
   return (
@@ -65,11 +66,58 @@ export function RefValue({ value, testId }: { value?: string; testId?: string })
   );
 }
 
-export function ErrorBox({ error, onRetry }: { error: string; onRetry?: () => void }) {
+const ERROR_TITLES: Record<ErrorKind, string> = {
+  internal: 'Something went wrong.',
+  invalid: 'That was not accepted.',
+  not_found: 'Not found.',
+  conflict: 'That clashes with what is there.',
+  unavailable: 'A service Paved needs did not answer.',
+  forbidden: 'Not allowed.',
+  canceled: 'Cancelled.',
+};
+
+/** Where a problem is: "file:line", "file", "line 3" or "". */
+export function problemPlace(p: Problem): string {
+  if (p.file && p.line) return `${p.file}:${p.line}`;
+  if (p.file) return p.file;
+  if (p.line) return `line ${p.line}`;
+  return '';
+}
+
+/** A backend error's problems, each with its place, field and fix. */
+export function ProblemList({ problems, labels = {}, testId = 'error-problems' }: { problems: Problem[]; labels?: Record<string, string>; testId?: string }) {
+  if (!problems.length) return null;
   return (
-    <div className="error-box" role="alert" data-testid="error">
-      <strong>Something went wrong.</strong> <span className="error-message">{error}</span>
-      {onRetry && (
+    <ul className="problem-list" data-testid={testId}>
+      {problems.map((p, i) => {
+        const place = problemPlace(p);
+        return (
+          <li key={i} data-field={p.field || undefined}>
+            {place && <span className="mono small problem-place">{place}: </span>}
+            {p.field && <span className="problem-field">{labels[p.field] ?? p.field}: </span>}
+            {p.message}
+            {p.fix && <span className="problem-fix"> — {p.fix}</span>}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/**
+ * A failed call: a title saying what kind of failure it is, the message, and
+ * the problems behind it when the backend sent them.
+ */
+export function ErrorBox({ error, onRetry }: { error: BackendError | string; onRetry?: () => void }) {
+  const err = toBackendError(error);
+  // The message repeats the problems one per line after its first line: show
+  // that summary and the problems as a list instead.
+  const message = err.problems.length ? err.message.split('\n')[0].replace(/:\s*$/, '') : err.message;
+  return (
+    <div className="error-box" role="alert" data-testid="error" data-kind={err.kind}>
+      <strong>{ERROR_TITLES[err.kind]}</strong> <span className="error-message">{message}</span>
+      <ProblemList problems={err.problems} />
+      {onRetry && err.kind !== 'not_found' && (
         <button type="button" className="btn btn-small" onClick={onRetry}>
           Retry
         </button>

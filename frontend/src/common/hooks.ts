@@ -1,9 +1,11 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
-import type { PlatformInfo, SyncProgress } from './types';
+import type { PlatformInfo, SyncProgress } from '../catalog/types';
+import { toBackendError, type BackendError } from './backend';
 
 export type AsyncState<T> = {
   data: T | undefined;
-  error: string | undefined;
+  /** Why the last load failed: its kind says "not found" from "try again". */
+  error: BackendError | undefined;
   loading: boolean;
   reload: () => void;
 };
@@ -13,7 +15,7 @@ export type AsyncState<T> = {
  * previous data while reloading and ignores results of superseded runs.
  */
 export function useAsync<T>(loader: () => Promise<T>, deps: readonly unknown[]): AsyncState<T> {
-  const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: BackendError; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
   const loaderRef = useRef(loader);
@@ -30,7 +32,7 @@ export function useAsync<T>(loader: () => Promise<T>, deps: readonly unknown[]):
       },
       (err: unknown) => {
         if (id === seq.current)
-          setState((s) => ({ data: s.data, error: err instanceof Error ? err.message : String(err), loading: false }));
+          setState((s) => ({ data: s.data, error: toBackendError(err), loading: false }));
       },
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -2,7 +2,7 @@
 // #/new (golden paths), #/new/<template>.
 
 import { useEffect, useState } from 'react';
-import { FACET_NAMES, type FacetName, type GraphDirection } from './types';
+import { FACET_NAMES, type FacetName, type GraphDirection } from '../catalog/types';
 
 export type Filters = Partial<Record<FacetName, string[]>>;
 

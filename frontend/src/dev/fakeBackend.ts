@@ -1,30 +1,13 @@
 // In-memory fake of the Go backend (window.go.app.App + window.runtime events).
 // Used by `vite dev` when the Go side is absent, and by component tests.
 
-import { INVERSE_RELATION } from '../relations';
-import type {
-  AppBindings,
-  AuditEntry,
-  EntityDetail,
-  EntitySummary,
-  FacetCount,
-  FacetName,
-  Graph,
-  GraphDirection,
-  GraphEdge,
-  GraphNode,
-  PlatformInfo,
-  RelationView,
-  SearchQuery,
-  SearchResult,
-  SourceStatus,
-  SyncProgress,
-  SyncResult,
-  WailsRuntime,
-} from '../types';
+import { INVERSE_RELATION } from '../catalog/relations';
+import type { AppBindings, WailsRuntime } from '../common/backend';
+import type { AuditEntry, EntityDetail, EntitySummary, FacetCount, FacetName, Graph, GraphDirection, GraphEdge, GraphNode, PlatformInfo, RelationView, SearchQuery, SearchResult, SourceStatus, SyncProgress, SyncResult } from '../catalog/types';
 import { DEMO_ENTITIES, type Descriptor } from './demoData';
 import { createFakeGoldenPaths } from './fakeGoldenPaths';
 import { createFakeEnv, type FakeEnv, type FakeEnvOptions } from './fakeEnv';
+import { backendError } from './fakeErrors';
 
 type Stored = { d: Descriptor; summary: EntitySummary; file: string; line: number; source: string };
 
@@ -219,15 +202,18 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
         (!ns || s.summary.namespace.toLowerCase() === ns.toLowerCase()),
     );
     if (matches.length === 1) return matches[0];
-    if (matches.length > 1) throw `ambiguous entity reference "${input}": ${matches.map((m) => m.summary.ref).join(', ')}`;
-    throw `entity "${input}" not found`;
+    if (matches.length > 1) throw backendError('invalid', `ambiguous entity reference "${input}": ${matches.map((m) => m.summary.ref).join(', ')}`);
+    throw backendError('not_found', `entity "${input}" not found`);
   };
 
   const record = (method: string, args: unknown[]) => calls.push({ method, args });
+  const env = createFakeEnv({ emit, record, latencyMs: latency }, opts.env);
 
   const app: AppBindings = {
     // Golden paths: GoldenPaths, GoldenPath, ScaffoldPreview, Scaffold... (./fakeGoldenPaths.ts)
     ...createFakeGoldenPaths({ wait, emit, record }),
+    // Local environments: EnvUp, EnvPs, EnvLogs... (./fakeEnv.ts)
+    ...env.app,
     async Platform() {
       record('Platform', []);
       await wait();
@@ -350,6 +336,7 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
           lastAttemptAt: lastSyncAt,
           commit,
           entities: byRef.size,
+          files: 6,
           errors: [],
         },
         {
@@ -360,6 +347,7 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
           lastSyncAt,
           lastAttemptAt: lastSyncAt,
           entities: 0,
+          files: 1,
           errors: [{ source: 'my-services', file: 'catalog-info.yaml', line: 7, message: 'spec.owner is required for kind Component' }],
         },
       ];
@@ -418,8 +406,6 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
     EventsEmit: emit,
   };
 
-  const env = createFakeEnv({ emit, record, latencyMs: latency }, opts.env);
-  Object.assign(app, env.app);
   return { app, runtime, calls, env };
 }
 

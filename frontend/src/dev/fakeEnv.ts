@@ -16,6 +16,7 @@ import type {
   RunInfo,
   ServiceStatus,
 } from '../env/types';
+import { backendError } from './fakeErrors';
 
 export type FakeEnvService = {
   name: string;
@@ -128,7 +129,7 @@ export function createFakeEnv(hooks: Hooks, opts: FakeEnvOptions = {}): FakeEnv 
   };
   const mustFind = (target: string): FakeEnvSpec => {
     const s = find(target);
-    if (!s) throw `"${target}" is not a directory, an environment (see \`paved env ls\`) nor a catalog entity that can run locally`;
+    if (!s) throw backendError('not_found', `"${target}" is not a directory, an environment (see \`paved env ls\`) nor a catalog entity that can run locally`);
     return s;
   };
 
@@ -312,7 +313,7 @@ export function createFakeEnv(hooks: Hooks, opts: FakeEnvOptions = {}): FakeEnv 
             volumes: prev?.volumes ?? [],
           });
           progress(name, 'done', `${name}: failed`);
-          throw `${name}: service ${s.name} exited with code 1 before it was ready: see \`paved env logs ${name} --service ${s.name}\``;
+          throw backendError('unavailable', `${name}: service ${s.name} exited with code 1 before it was ready: see \`paved env logs ${name} --service ${s.name}\``);
         }
         progress(src, 'wait', `${s.name}: waiting for ${s.healthCheck ? 'its health check' : `port ${s.ports[0] ?? ''}`}`);
         await step();
@@ -401,7 +402,7 @@ export function createFakeEnv(hooks: Hooks, opts: FakeEnvOptions = {}): FakeEnv 
       const name = spec.environment;
       const r = state.get(name);
       const svc = r?.env.services.find((s) => s.name === service);
-      if (!r || !svc) throw `environment ${name} has no service ${service}: see \`paved env ps ${name}\``;
+      if (!r || !svc) throw backendError('not_found', `environment ${name} has no service ${service}: see \`paved env ps ${name}\``);
       const src = `${name}/${service}`;
       progress(src, 'stop', `${service}: stopping`);
       await step();
@@ -429,9 +430,9 @@ export function createFakeEnv(hooks: Hooks, opts: FakeEnvOptions = {}): FakeEnv 
       await sleep(hooks.latencyMs);
       const spec = mustFind(req.target);
       const env = snapshot(spec.environment);
-      if (!env || env.services.length === 0) throw `environment ${spec.environment} is not running: start it with \`paved env up\``;
+      if (!env || env.services.length === 0) throw backendError('conflict', `environment ${spec.environment} is not running: start it with \`paved env up\``);
       if (req.service && !env.services.some((s) => s.name === req.service)) {
-        throw `environment ${spec.environment} has no service ${req.service}: see \`paved env ps ${spec.environment}\``;
+        throw backendError('not_found', `environment ${spec.environment} has no service ${req.service}: see \`paved env ps ${spec.environment}\``);
       }
       streamSeq += 1;
       // Unique across fake backends: a late EnvLogsStop from a page torn
@@ -448,7 +449,7 @@ export function createFakeEnv(hooks: Hooks, opts: FakeEnvOptions = {}): FakeEnv 
 
     async EnvLogsStop(stream: string): Promise<void> {
       hooks.record('EnvLogsStop', [stream]);
-      if (!stream) throw 'no stream id: give the id EnvLogsFollow returned';
+      if (!stream) throw backendError('invalid', 'no stream id: give the id EnvLogsFollow returned');
       if (streams.delete(stream)) hooks.emit('env:log-end', { stream });
     },
 

@@ -10,13 +10,14 @@ import type {
   ParameterPage,
   Preview,
   PreviewFile,
-  Problem,
+  PreviewProblem as Problem,
   ScaffoldRequest,
   ScaffoldResult,
   StepInfo,
   TemplateDetail,
   TemplateSummary,
 } from '../goldenpaths/types';
+import { backendError } from './fakeErrors';
 
 export type FakeGoldenPathDeps = {
   wait: () => Promise<unknown>;
@@ -289,7 +290,7 @@ function filesOf(t: FakeTemplate, values: Record<string, unknown>, withContent: 
 export function createFakeGoldenPaths({ wait, emit, record }: FakeGoldenPathDeps): GoldenPathBindings {
   const find = (name: string): FakeTemplate => {
     const t = TEMPLATES.find((x) => x.summary.name === name);
-    if (!t) throw `golden path "${name}" not found (known: ${TEMPLATES.map((x) => x.summary.name).join(', ')})`;
+    if (!t) throw backendError('not_found', `golden path "${name}" not found (known: ${TEMPLATES.map((x) => x.summary.name).join(', ')})`);
     return t;
   };
   const used = new Set<string>();
@@ -327,16 +328,16 @@ export function createFakeGoldenPaths({ wait, emit, record }: FakeGoldenPathDeps
         emit('goldenpath:progress', { source: t.summary.name, current: 0, total: 0, ...p });
         await wait();
       };
-      const step = (i: number) =>
-        progress({ stage: 'step', message: `Step ${i + 1}/${STEPS.length} ${STEPS[i].id}: ${STEPS[i].name}`, current: i + 1, total: STEPS.length });
+      // As Go reports steps: the step's id in item, a readable message.
+      const step = (i: number) => progress({ stage: 'step', item: STEPS[i].id, message: STEPS[i].name ?? STEPS[i].id, current: i + 1, total: STEPS.length });
 
       await progress({ stage: 'validate', message: 'Checking the template and the values' });
-      if (!dir) throw 'choose a folder for the new repository, or fill in its name';
       const problems = problemsOf(t, values);
+      if (!dir && !problems.some((p) => p.field === 'name')) problems.push({ field: 'name', message: 'is required for the default folder' });
       if (problems.length) {
-        throw `the values do not fit template ${t.summary.name}:${problems.map((p) => `\n  parameter ${p.field}: ${p.message}`).join('')}`;
+        throw backendError('invalid', `the values do not fit template ${t.summary.name}`, problems);
       }
-      if (used.has(dir)) throw `${dir} already exists and is not empty: choose another folder`;
+      if (used.has(dir)) throw backendError('conflict', `${dir} already exists and is not empty: choose another folder`);
       await progress({ stage: 'render', message: `Rendering ${t.summary.title}` });
       await step(0);
       await step(1);
@@ -393,13 +394,13 @@ export function createFakeGoldenPaths({ wait, emit, record }: FakeGoldenPathDeps
     async TemplateUpdate(dir: string, to: string) {
       record('TemplateUpdate', [dir, to]);
       await wait();
-      throw `${dir} was not made from a golden path (no .paved/template.yaml)`;
+      throw backendError('invalid', `${dir} was not made from a golden path (no .paved/template.yaml)`);
     },
 
     async OpenFolder(dir: string) {
       record('OpenFolder', [dir]);
       await wait();
-      if (!used.has(dir)) throw `${dir} is not a directory`;
+      if (!used.has(dir)) throw backendError('invalid', `${dir} is not a directory`);
     },
   };
 }

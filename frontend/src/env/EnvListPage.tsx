@@ -1,8 +1,8 @@
 // #/envs: every local environment on this machine.
 
 import { useEffect } from 'react';
-import { EntityLink, ErrorBox, formatTime, Loading, relativeTime } from '../components/common';
-import { useAsync, useCatalog, useDocumentTitle } from '../hooks';
+import { EntityLink, ErrorBox, formatTime, Loading, relativeTime } from '../common/components';
+import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
 import { envList, onEnvChanged } from './api';
 import { EnvStateBadge } from './components';
 import { envHref } from './routes';

@@ -2,8 +2,8 @@
 // ports, a live log viewer, restart per service, start and stop.
 
 import { useEffect, useRef, useState } from 'react';
-import { EntityLink, ErrorBox, formatTime, Loading, relativeTime } from '../components/common';
-import { useCatalog, useDocumentTitle } from '../hooks';
+import { EntityLink, ErrorBox, formatTime, Loading, relativeTime } from '../common/components';
+import { useCatalog, useDocumentTitle } from '../common/hooks';
 import { envExport, envPs, onEnvChanged } from './api';
 import { EnvStateBadge, HealthBadge, OperationPanel, PortLink, ServiceStateBadge } from './components';
 import { LogViewer } from './LogViewer';

@@ -2,9 +2,9 @@
 // has a workload spec; starts its environment and shows progress meanwhile.
 
 import { useEffect, useState } from 'react';
-import { useAsync } from '../hooks';
+import { useAsync } from '../common/hooks';
 import { envHref } from './routes';
-import type { EntityDetail } from '../types';
+import type { EntityDetail } from '../catalog/types';
 import { envCanRun, isMissingMethod, onEnvChanged } from './api';
 import { EnvStateBadge, OperationPanel } from './components';
 import { clearOperation, startUp, useOperation } from './operations';
@@ -61,7 +61,7 @@ function RunLocallyPanel({ entityRef, withDeps }: { entityRef: string; withDeps:
   if (error) {
     if (isMissingMethod(error)) return null; // a backend without local environments
     return (
-      <span className="run-hint" data-testid="run-locally-error" title={error}>
+      <span className="run-hint" data-testid="run-locally-error" title={error.message}>
         Local run unavailable
       </span>
     );

@@ -1,7 +1,8 @@
 // Typed wrappers for the local-environment bindings (docs/ui/env-api.md).
-// Same rules as src/api.ts: only window.go.app.App.<Method>() and runtime events.
+// Same rules as src/common/backend.ts: only window.go.app.App.<Method>() and
+// runtime events.
 
-import { BackendError, invokeBackend, onEvent } from '../api';
+import { callBackend, onObjectEvent } from '../common/backend';
 import type {
   DownResult,
   EnvChanged,
@@ -15,135 +16,82 @@ import type {
   Environment,
   ExportResult,
   LogLine,
-  PortBinding,
   RunInfo,
-  ServiceStatus,
 } from './types';
+
+export { isMissingMethod } from '../common/backend';
 
 export const EVENT_ENV_PROGRESS = 'env:progress';
 export const EVENT_ENV_CHANGED = 'env:changed';
 export const EVENT_ENV_LOG = 'env:log';
 export const EVENT_ENV_LOG_END = 'env:log-end';
 
-// ---- normalisation: Go marshals nil slices/maps as null ----------------------
-
-function arr<T>(v: T[] | null | undefined): T[] {
-  return Array.isArray(v) ? v : [];
-}
-
-function normalizePort(p: PortBinding): PortBinding {
-  return { ...p, protocol: p.protocol || 'tcp' };
-}
-
-export function normalizeService(s: ServiceStatus): ServiceStatus {
-  return {
-    ...s,
-    state: s.state || 'missing',
-    health: s.health || 'none',
-    ready: Boolean(s.ready),
-    ports: arr(s.ports).map(normalizePort),
-    outputs: s.outputs ?? undefined,
-    dependsOn: arr(s.dependsOn),
-  };
-}
-
-export function normalizeEnvironment(e: Environment): Environment {
-  return {
-    ...e,
-    state: e.state || 'stopped',
-    services: arr(e.services).map(normalizeService),
-    volumes: arr(e.volumes),
-    notes: arr(e.notes),
-  };
-}
-
-function normalizeLines(lines: LogLine[] | null | undefined): LogLine[] {
-  return arr(lines).map((l) => ({ ...l, text: l.text ?? '' }));
-}
-
-/** True when the backend is older than the environment bindings. */
-export function isMissingMethod(err: unknown): boolean {
-  const message = err instanceof BackendError ? err.message : typeof err === 'string' ? err : '';
-  return message.startsWith('Paved backend has no method');
-}
-
 // ---- bound methods -----------------------------------------------------------
 
-export async function envCanRun(ref: string): Promise<RunInfo> {
-  return invokeBackend<RunInfo>('EnvCanRun', ref);
+export function envCanRun(ref: string): Promise<RunInfo> {
+  return callBackend('EnvCanRun', ref);
 }
 
-export async function envUp(req: EnvUpRequest): Promise<Environment> {
-  return normalizeEnvironment(await invokeBackend<Environment>('EnvUp', req));
+export function envUp(req: EnvUpRequest): Promise<Environment> {
+  return callBackend('EnvUp', req);
 }
 
-export async function envDown(req: EnvDownRequest): Promise<DownResult> {
-  const r = await invokeBackend<DownResult>('EnvDown', req);
-  return {
-    ...r,
-    containers: arr(r.containers),
-    networks: arr(r.networks),
-    volumes: arr(r.volumes),
-    keptVolumes: arr(r.keptVolumes),
-  };
+export function envDown(req: EnvDownRequest): Promise<DownResult> {
+  return callBackend('EnvDown', req);
 }
 
-export async function envPs(target: string): Promise<Environment> {
-  return normalizeEnvironment(await invokeBackend<Environment>('EnvPs', target));
+export function envPs(target: string): Promise<Environment> {
+  return callBackend('EnvPs', target);
 }
 
-export async function envList(): Promise<EnvSummary[]> {
-  return arr(await invokeBackend<EnvSummary[] | null>('EnvList'));
+export function envList(): Promise<EnvSummary[]> {
+  return callBackend('EnvList');
 }
 
-export async function envRestart(target: string, service: string): Promise<Environment> {
-  return normalizeEnvironment(await invokeBackend<Environment>('EnvRestart', target, service));
+export function envRestart(target: string, service: string): Promise<Environment> {
+  return callBackend('EnvRestart', target, service);
 }
 
-export async function envLogs(req: EnvLogsRequest): Promise<LogLine[]> {
-  return normalizeLines(await invokeBackend<LogLine[] | null>('EnvLogs', req));
+export function envLogs(req: EnvLogsRequest): Promise<LogLine[]> {
+  return callBackend('EnvLogs', req);
 }
 
 /** Start following logs; lines arrive as "env:log" events for the returned stream id. */
-export async function envLogsFollow(req: EnvLogsRequest): Promise<string> {
-  return invokeBackend<string>('EnvLogsFollow', req);
+export function envLogsFollow(req: EnvLogsRequest): Promise<string> {
+  return callBackend('EnvLogsFollow', req);
 }
 
 export async function envLogsStop(stream: string): Promise<void> {
-  await invokeBackend<void>('EnvLogsStop', stream);
+  await callBackend('EnvLogsStop', stream);
 }
 
-export async function envExport(target: string): Promise<ExportResult> {
-  return invokeBackend<ExportResult>('EnvExport', target);
+export function envExport(target: string): Promise<ExportResult> {
+  return callBackend('EnvExport', target);
 }
 
 // ---- events --------------------------------------------------------------------
 
-const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object';
-
 export function onEnvProgress(cb: (p: EnvProgressEvent) => void): () => void {
-  return onEvent(EVENT_ENV_PROGRESS, (payload) => {
-    if (isObject(payload) && typeof payload.source === 'string') cb(payload as EnvProgressEvent);
+  return onObjectEvent(EVENT_ENV_PROGRESS, (p) => {
+    if (typeof p.source === 'string') cb(p);
   });
 }
 
 export function onEnvChanged(cb: (c: EnvChanged) => void): () => void {
-  return onEvent(EVENT_ENV_CHANGED, (payload) => {
-    if (isObject(payload) && typeof payload.name === 'string') cb(payload as EnvChanged);
+  return onObjectEvent(EVENT_ENV_CHANGED, (c) => {
+    if (typeof c.name === 'string') cb(c);
   });
 }
 
 export function onEnvLog(cb: (b: EnvLogBatch) => void): () => void {
-  return onEvent(EVENT_ENV_LOG, (payload) => {
-    if (isObject(payload) && typeof payload.stream === 'string') {
-      cb({ stream: payload.stream, lines: normalizeLines(payload.lines as LogLine[] | null) });
-    }
+  return onObjectEvent(EVENT_ENV_LOG, (b) => {
+    if (typeof b.stream === 'string' && Array.isArray(b.lines)) cb(b);
   });
 }
 
 export function onEnvLogEnd(cb: (e: EnvLogEnd) => void): () => void {
-  return onEvent(EVENT_ENV_LOG_END, (payload) => {
-    if (isObject(payload) && typeof payload.stream === 'string') cb(payload as EnvLogEnd);
+  return onObjectEvent(EVENT_ENV_LOG_END, (e) => {
+    if (typeof e.stream === 'string') cb(e);
   });
 }
 

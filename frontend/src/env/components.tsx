@@ -1,7 +1,7 @@
 // Small building blocks of the environment pages: badges, port links and the
 // progress panel of a running up/down/restart.
 
-import { ErrorBox } from '../components/common';
+import { ErrorBox } from '../common/components';
 import { openExternal, safeHttpUrl } from './api';
 import type { Operation } from './operations';
 import type { DownResult, Environment, PortBinding } from './types';

@@ -1,4 +1,4 @@
-import { hrefFor } from '../router';
+import { hrefFor } from '../common/router';
 
 /** #/env/<name>: one environment. */
 export const envHref = (name: string): string => hrefFor({ name: 'env', env: name });

@@ -4,11 +4,11 @@
 
 import { getUiOptions, type FieldProps } from '@rjsf/utils';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { search } from '../api';
-import { KindBadge } from '../components/common';
-import { useDebounced } from '../hooks';
-import { displayName } from '../refs';
-import type { EntitySummary } from '../types';
+import { search } from '../catalog/api';
+import { KindBadge } from '../common/components';
+import { useDebounced } from '../common/hooks';
+import { displayName } from '../common/refs';
+import type { EntitySummary } from '../catalog/types';
 
 export const PICKER_DEBOUNCE_MS = 150;
 const MAX_SUGGESTIONS = 8;

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { ErrorBox, Loading, RefValue, Tags } from '../components/common';
-import { listGoldenPaths } from '../goldenpathApi';
+import { ErrorBox, Loading, RefValue, Tags } from '../common/components';
+import { listGoldenPaths } from './api';
 import '../goldenpaths/goldenpaths.css';
-import type { TemplateSummary } from '../goldenpaths/types';
-import { useAsync, useCatalog, useDocumentTitle } from '../hooks';
-import { goldenPathHref } from '../router';
+import type { TemplateSummary } from './types';
+import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
+import { goldenPathHref } from '../common/router';
 
 const SOURCE_LABEL: Record<string, string> = { builtin: 'built-in', platform: 'platform', dir: 'directory' };
 

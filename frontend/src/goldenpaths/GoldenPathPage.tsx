@@ -1,16 +1,16 @@
 import type { ErrorSchema } from '@rjsf/utils';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ErrorBox, Loading, RefValue, Tags } from '../components/common';
-import { getGoldenPath, getScaffoldDefaults, onGoldenPathProgress, scaffold } from '../goldenpathApi';
+import { ErrorBox, Loading, RefValue, Tags } from '../common/components';
+import { getGoldenPath, getScaffoldDefaults, onGoldenPathProgress, scaffold } from './api';
 import '../goldenpaths/goldenpaths.css';
-import { Markdown } from '../goldenpaths/Markdown';
-import { PreviewPanel, usePreview } from '../goldenpaths/Preview';
-import { applyProgress, completeProgress, failProgress, initialProgress, ScaffoldProgress, type ProgressState } from '../goldenpaths/progress';
-import { ScaffoldResultView } from '../goldenpaths/Result';
-import { mergePage, pageFields, pageUiSchema, ParameterPageForm } from '../goldenpaths/schemaForm';
-import type { ParameterPage, ScaffoldResult, TemplateDetail } from '../goldenpaths/types';
-import { useAsync, useCatalog, useDocumentTitle } from '../hooks';
-import { SourceBadge } from './GoldenPathGallery';
+import { Markdown } from './Markdown';
+import { PreviewPanel, usePreview } from './Preview';
+import { applyProgress, completeProgress, failProgress, initialProgress, ScaffoldProgress, type ProgressState } from './progress';
+import { ScaffoldResultView } from './Result';
+import { mergePage, pageFields, pageUiSchema, ParameterPageForm } from './schemaForm';
+import type { ParameterPage, ScaffoldResult, TemplateDetail } from './types';
+import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
+import { SourceBadge } from './GalleryPage';
 
 type Values = Record<string, unknown>;
 type Phase = 'form' | 'running' | 'done' | 'failed';

@@ -2,7 +2,7 @@
 // as a file tree and the selected file's content.
 
 import { useEffect, useRef, useState } from 'react';
-import { scaffoldPreview } from '../goldenpathApi';
+import { scaffoldPreview } from './api';
 import { FileTree, formatSize } from './FileTree';
 import type { Preview, PreviewFile } from './types';
 

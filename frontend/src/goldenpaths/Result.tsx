@@ -1,11 +1,11 @@
 // The page shown after a scaffold: where the repository is, what to do next.
 
 import { useState } from 'react';
-import { invokeBackend } from '../api';
-import { EntityLink } from '../components/common';
-import { openFolder } from '../goldenpathApi';
-import { useAsync } from '../hooks';
-import { entityHref, parseHash } from '../router';
+import { callBackend, errorMessage } from '../common/backend';
+import { EntityLink } from '../common/components';
+import { openFolder } from './api';
+import { useAsync } from '../common/hooks';
+import { entityHref, parseHash } from '../common/router';
 import { FileTree } from './FileTree';
 import { safeHref } from './Markdown';
 import type { NextAction, ScaffoldResult } from './types';
@@ -19,9 +19,6 @@ export function envHref(target: string): string | undefined {
   return parseHash(href).name === 'notFound' ? undefined : href;
 }
 
-/** The part of EnvCanRun's answer used here (docs/ui/env-api.md, RunInfo). */
-type RunInfo = { canRun: boolean; environment?: string; dir?: string; reason?: string };
-
 /**
  * Where "Run locally" goes for a new component: its environment's page, named
  * as EnvCanRun names it (the new directory if it names none). Undefined while
@@ -30,7 +27,7 @@ type RunInfo = { canRun: boolean; environment?: string; dir?: string; reason?: s
 function useRunLocally(ref: string | undefined, dir: string): { href?: string; reason?: string } {
   const routed = envHref('x') !== undefined;
   const { data } = useAsync(
-    () => (ref && routed ? invokeBackend<RunInfo>('EnvCanRun', ref) : Promise.resolve(undefined)),
+    () => (ref && routed ? callBackend('EnvCanRun', ref) : Promise.resolve(undefined)),
     [ref, routed],
   );
   if (!data) return {};
@@ -82,7 +79,7 @@ function OpenFolderAction({ dir }: { dir: string }) {
     setState('opening');
     openFolder(dir).then(
       () => setState('opened'),
-      (err: unknown) => setState(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => setState(errorMessage(err)),
     );
   };
   const failed = !['idle', 'opening', 'opened'].includes(state);

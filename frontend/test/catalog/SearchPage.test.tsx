@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SearchQuery } from '../src/types';
-import { renderApp, teardown } from './helpers';
+import type { SearchQuery } from '../../src/catalog/types';
+import { renderApp, teardown } from '../helpers';
 
 afterEach(teardown);
 

@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderApp, teardown } from './helpers';
+import { renderApp, teardown } from '../helpers';
 
 afterEach(teardown);
 

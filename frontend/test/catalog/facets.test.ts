@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activeFilterCount, buildSearchQuery, facetOptions, isSelected, SEARCH_LIMIT, toggleFacet } from '../src/facets';
-import type { Filters } from '../src/router';
+import { activeFilterCount, buildSearchQuery, facetOptions, isSelected, SEARCH_LIMIT, toggleFacet } from '../../src/catalog/facets';
+import type { Filters } from '../../src/common/router';
 
 describe('toggleFacet', () => {
   it('adds, removes and drops empty facets without mutating', () => {

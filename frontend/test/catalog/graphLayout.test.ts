@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeEdges, layoutGraph, NODE_HEIGHT, NODE_WIDTH } from '../src/graphLayout';
-import type { Graph } from '../src/types';
+import { dedupeEdges, layoutGraph, NODE_HEIGHT, NODE_WIDTH } from '../../src/catalog/graphLayout';
+import type { Graph } from '../../src/catalog/types';
 
 const graph: Graph = {
   root: 'component:default/checkout',

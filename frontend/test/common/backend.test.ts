@@ -1,20 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { getAudit, getEntity, getGraph, getPlatform, getStatus, onCatalogChanged, onSyncProgress, search, sync } from '../../src/catalog/api';
 import {
   BackendError,
-  getAudit,
-  getEntity,
-  getGraph,
-  getPlatform,
-  getStatus,
-  onCatalogChanged,
+  describeError,
+  errorKind,
+  isMissingMethod,
   onEvent,
-  onSyncProgress,
   resetEventsForTests,
-  search,
   setBackendWaitMs,
-  sync,
-} from '../src/api';
-import type { AppBindings } from '../src/types';
+  toBackendError,
+  type AppBindings,
+} from '../../src/common/backend';
 
 type Fn = ReturnType<typeof vi.fn>;
 
@@ -57,57 +53,37 @@ describe('bound methods', () => {
     expect(Search).toHaveBeenCalledWith(q);
   });
 
-  it('normalises Go nil slices/maps (null) to empty values', async () => {
-    installApp({
-      Search: vi.fn().mockResolvedValue({
-        total: 1,
-        items: [{ ref: 'component:default/a', kind: 'Component', namespace: 'default', name: 'a', tags: null, source: 's' }],
-        facets: { kind: [{ value: 'Component', count: 1 }], tag: null },
-        tookMs: 2,
-      }),
-      Entity: vi.fn().mockResolvedValue({
-        ref: 'component:default/a',
-        kind: 'Component',
-        namespace: 'default',
-        name: 'a',
-        tags: null,
-        source: 's',
-        entity: null,
-        links: null,
-        annotations: null,
-        labels: null,
-        relations: [{ type: 'dependsOn', targetRef: 'component:default/b', target: { ref: 'component:default/b', kind: 'Component', namespace: 'default', name: 'b', tags: null, source: 's' } }],
-        sourceFile: { source: 's', path: 'catalog-info.yaml', line: 3 },
-        rawYaml: 'kind: Component',
-      }),
-      Status: vi.fn().mockResolvedValue([{ name: 's', kind: 'dir', target: '/x', origin: 'user', entities: 1, errors: null }]),
-      Graph: vi.fn().mockResolvedValue({ root: 'r', nodes: null, edges: null }),
-      Audit: vi.fn().mockResolvedValue(null),
-    });
-    const r = await search({ query: '' });
-    expect(r.items[0].tags).toEqual([]);
-    expect(r.facets?.tag).toEqual([]);
-    expect(r.facets?.kind).toEqual([{ value: 'Component', count: 1 }]);
-
-    const e = await getEntity('a');
-    expect(e.tags).toEqual([]);
-    expect(e.links).toEqual([]);
-    expect(e.annotations).toEqual({});
-    expect(e.labels).toEqual({});
-    expect(e.entity).toEqual({});
-    expect(e.relations[0].target?.tags).toEqual([]);
-
-    expect((await getStatus())[0].errors).toEqual([]);
-    expect(await getGraph('r', 1, 'both')).toEqual({ root: 'r', nodes: [], edges: [] });
-    expect(await getAudit(10)).toEqual([]);
+  it('returns results as Go sends them: lists are never null, so nothing is patched up', async () => {
+    const result = { total: 1, items: [{ ref: 'component:default/a', kind: 'Component', namespace: 'default', name: 'a', tags: [], source: 's' }], tookMs: 2 };
+    installApp({ Search: vi.fn().mockResolvedValue(result) });
+    expect(await search({ query: '' })).toBe(result);
   });
 
-  it('turns a string rejection into a BackendError with that message', async () => {
+  it('turns the backend\'s JSON rejection into a BackendError with its kind and problems', async () => {
+    const problems = [
+      { file: 'catalog-info.yaml', line: 7, field: 'spec.owner', message: 'is required', fix: 'name the owning group' },
+      { field: 'name', message: 'must be lower case' },
+    ];
+    installApp({
+      Entity: vi.fn().mockRejectedValue(JSON.stringify({ message: 'entity "nope" not found', kind: 'not_found', problems: [] })),
+      Sync: vi.fn().mockRejectedValue(JSON.stringify({ message: 'bad input:\n  two problems', kind: 'invalid', problems })),
+    });
+    const notFound = await getEntity('nope').catch((e: unknown) => e);
+    expect(notFound).toBeInstanceOf(BackendError);
+    expect(notFound).toMatchObject({ method: 'Entity', kind: 'not_found', message: 'entity "nope" not found', problems: [] });
+    expect(errorKind(notFound)).toBe('not_found');
+
+    const invalid = (await sync().catch((e: unknown) => e)) as BackendError;
+    expect(invalid.kind).toBe('invalid');
+    expect(invalid.problems).toEqual(problems);
+    expect(invalid.message).toBe('bad input:\n  two problems');
+  });
+
+  it('treats an older backend\'s plain string as an internal error with that message', async () => {
     installApp({ Entity: vi.fn().mockRejectedValue('entity "nope" not found') });
     const err = await getEntity('nope').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendError);
-    expect((err as BackendError).message).toBe('entity "nope" not found');
-    expect((err as BackendError).method).toBe('Entity');
+    expect(err).toMatchObject({ method: 'Entity', kind: 'internal', message: 'entity "nope" not found', problems: [] });
   });
 
   it('also accepts Error rejections', async () => {
@@ -130,6 +106,35 @@ describe('bound methods', () => {
   it('rejects when a method is missing', async () => {
     installApp({});
     await expect(getAudit(5)).rejects.toThrow(/no method Audit/);
+  });
+});
+
+describe('describeError', () => {
+  it.each([
+    ['a JSON string', JSON.stringify({ message: 'm', kind: 'conflict', problems: [{ message: 'p', field: 'f' }] }), { message: 'm', kind: 'conflict', problems: [{ message: 'p', field: 'f' }] }],
+    ['a plain string', 'boom', { message: 'boom', kind: 'internal', problems: [] }],
+    ['a string that only looks like JSON', '{not json', { message: '{not json', kind: 'internal', problems: [] }],
+    ['an unknown kind', JSON.stringify({ message: 'm', kind: 'weird', problems: [] }), { message: 'm', kind: 'internal', problems: [] }],
+    ['problems without a message, and empty places', JSON.stringify({ message: 'm', kind: 'invalid', problems: [{ field: 'x' }, { message: 'ok', file: '', line: 0 }, 3] }), { message: 'm', kind: 'invalid', problems: [{ message: 'ok' }] }],
+    ['no problems list', JSON.stringify({ message: 'm', kind: 'invalid' }), { message: 'm', kind: 'invalid', problems: [] }],
+    ['an Error', new Error('e'), { message: 'e', kind: 'internal', problems: [] }],
+    ['an object from a bridge', { message: 'o', kind: 'unavailable' }, { message: 'o', kind: 'unavailable', problems: [] }],
+    ['anything else', 42, { message: '42', kind: 'internal', problems: [] }],
+  ])('reads %s', (_name, input, want) => {
+    expect(describeError(input)).toEqual(want);
+  });
+
+  it('keeps a BackendError as it is', () => {
+    const e = new BackendError('Scaffold', 'm', 'invalid', [{ field: 'name', message: 'is required' }]);
+    expect(toBackendError(e)).toBe(e);
+    expect(describeError(e)).toEqual({ message: 'm', kind: 'invalid', problems: [{ field: 'name', message: 'is required' }] });
+  });
+
+  it('knows a method the backend does not have', async () => {
+    installApp({});
+    const err = await getAudit(5).catch((e: unknown) => e);
+    expect(isMissingMethod(err)).toBe(true);
+    expect(isMissingMethod(new BackendError('X', 'something else'))).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { handleSlashKey, isTypingTarget, SEARCH_INPUT_ID } from '../src/focus';
+import { handleSlashKey, isTypingTarget, SEARCH_INPUT_ID } from '../../src/common/focus';
 
 afterEach(() => {
   document.body.innerHTML = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampDepth, encodeRef, entityHref, graphHref, hrefFor, parseHash, type Route } from '../src/router';
+import { clampDepth, encodeRef, entityHref, graphHref, hrefFor, parseHash, type Route } from '../../src/common/router';
 
 describe('parseHash', () => {
   it('maps empty and root hashes to the search page', () => {

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { callsOf, envTeardown, renderEnvApp } from './envHelpers';
+import { callsOf, envTeardown, renderEnvApp } from './helpers';
 
 afterEach(envTeardown);
 

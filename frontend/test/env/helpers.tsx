@@ -1,9 +1,9 @@
 import { render } from '@testing-library/react';
-import { App } from '../src/App';
-import { setBackendWaitMs } from '../src/api';
-import { installFakeBackend, type FakeBackend, type FakeBackendOptions } from '../src/dev/fakeBackend';
-import { resetOperationsForTests } from '../src/env/operations';
-import { setHash, teardown } from './helpers';
+import { App } from '../../src/App';
+import { setBackendWaitMs } from '../../src/common/backend';
+import { installFakeBackend, type FakeBackend, type FakeBackendOptions } from '../../src/dev/fakeBackend';
+import { resetOperationsForTests } from '../../src/env/operations';
+import { setHash, teardown } from '../helpers';
 
 let current: FakeBackend | undefined;
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyProgress, belongsTo, newOperation } from '../src/env/operations';
-import { splitMatches, serviceColor } from '../src/env/LogViewer';
-import { containerStateTone, envStateTone, healthTone } from '../src/env/components';
-import { sortEnvironments } from '../src/env/EnvListPage';
-import { hrefFor, parseHash } from '../src/router';
-import { envHref } from '../src/env/routes';
-import { envTarget } from '../src/env/RunLocally';
-import type { EnvProgressEvent } from '../src/env/types';
+import { applyProgress, belongsTo, newOperation } from '../../src/env/operations';
+import { splitMatches, serviceColor } from '../../src/env/LogViewer';
+import { containerStateTone, envStateTone, healthTone } from '../../src/env/components';
+import { sortEnvironments } from '../../src/env/EnvListPage';
+import { hrefFor, parseHash } from '../../src/common/router';
+import { envHref } from '../../src/env/routes';
+import { envTarget } from '../../src/env/RunLocally';
+import type { EnvProgressEvent } from '../../src/env/types';
 
 const ev = (source: string, stage: string, message = '', current = 0, total = 0): EnvProgressEvent => ({ source, stage, message, current, total });
 

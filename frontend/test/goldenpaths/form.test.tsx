@@ -1,13 +1,13 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetEventsForTests, setBackendWaitMs } from '../src/api';
-import { installFakeBackend } from '../src/dev/fakeBackend';
-import { splitUI } from '../src/dev/fakeGoldenPaths';
-import { mergePage, pageFields, pageSchema, pageUiSchema, ParameterPageForm, transformErrors } from '../src/goldenpaths/schemaForm';
-import { filterKinds, pickerQuery } from '../src/goldenpaths/EntityPicker';
-import type { GoldenPathBindings, JSONSchema, ParameterPage } from '../src/goldenpaths/types';
-import { parseValueErrors } from '../src/pages/GoldenPathPage';
-import { renderApp, teardown } from './helpers';
+import { resetEventsForTests, setBackendWaitMs } from '../../src/common/backend';
+import { installFakeBackend } from '../../src/dev/fakeBackend';
+import { splitUI } from '../../src/dev/fakeGoldenPaths';
+import { mergePage, pageFields, pageSchema, pageUiSchema, ParameterPageForm, transformErrors } from '../../src/goldenpaths/schemaForm';
+import { filterKinds, pickerQuery } from '../../src/goldenpaths/EntityPicker';
+import type { GoldenPathBindings, JSONSchema, ParameterPage } from '../../src/goldenpaths/types';
+import { parseValueErrors } from '../../src/goldenpaths/GoldenPathPage';
+import { renderApp, teardown } from '../helpers';
 
 afterEach(teardown);
 

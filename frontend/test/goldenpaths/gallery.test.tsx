@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseHash, hrefFor, goldenPathHref } from '../src/router';
-import { renderApp, teardown } from './helpers';
+import { parseHash, hrefFor, goldenPathHref } from '../../src/common/router';
+import { renderApp, teardown } from '../helpers';
 
 afterEach(teardown);
 

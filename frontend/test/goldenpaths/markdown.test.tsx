@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeEntities, htmlToText, Markdown, safeHref } from '../src/goldenpaths/Markdown';
+import { decodeEntities, htmlToText, Markdown, safeHref } from '../../src/goldenpaths/Markdown';
 
 declare global {
   interface Window {

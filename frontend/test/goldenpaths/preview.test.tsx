@@ -1,12 +1,12 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resetEventsForTests, setBackendWaitMs } from '../src/api';
-import { installFakeBackend } from '../src/dev/fakeBackend';
-import { buildTree, formatSize } from '../src/goldenpaths/FileTree';
-import { defaultSelection, PREVIEW_DEBOUNCE_MS, usePreview, type PreviewState } from '../src/goldenpaths/Preview';
-import type { PreviewFile } from '../src/goldenpaths/types';
-import { renderApp, teardown } from './helpers';
+import { resetEventsForTests, setBackendWaitMs } from '../../src/common/backend';
+import { installFakeBackend } from '../../src/dev/fakeBackend';
+import { buildTree, formatSize } from '../../src/goldenpaths/FileTree';
+import { defaultSelection, PREVIEW_DEBOUNCE_MS, usePreview, type PreviewState } from '../../src/goldenpaths/Preview';
+import type { PreviewFile } from '../../src/goldenpaths/types';
+import { renderApp, teardown } from '../helpers';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,11 +1,11 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeBackend } from '../src/dev/fakeBackend';
-import { applyProgress, completeProgress, failProgress, initialProgress, progressFraction, type ProgressState } from '../src/goldenpaths/progress';
-import { envHref, shellQuote } from '../src/goldenpaths/Result';
-import type { GoldenPathBindings, GoldenPathProgress, ScaffoldRequest, ScaffoldResult, StepInfo } from '../src/goldenpaths/types';
-import { parseHash } from '../src/router';
-import { renderApp, teardown } from './helpers';
+import type { FakeBackend } from '../../src/dev/fakeBackend';
+import { applyProgress, completeProgress, failProgress, initialProgress, progressFraction, type ProgressState } from '../../src/goldenpaths/progress';
+import { envHref, shellQuote } from '../../src/goldenpaths/Result';
+import type { GoldenPathBindings, GoldenPathProgress, ScaffoldRequest, ScaffoldResult, StepInfo } from '../../src/goldenpaths/types';
+import { parseHash } from '../../src/common/router';
+import { renderApp, teardown } from '../helpers';
 
 afterEach(teardown);
 
