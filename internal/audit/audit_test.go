@@ -17,7 +17,7 @@ import (
 // advances one second per entry.
 func newLog(t *testing.T) *Log {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName), Schema())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestRecordFailureIsReturned(t *testing.T) {
 
 func TestNoteSendsAFailureToRecordToTheWarningSink(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName), Schema())
 	if err != nil {
 		t.Fatal(err)
 	}

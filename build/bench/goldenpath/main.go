@@ -80,7 +80,7 @@ func run(n int) error {
 		"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@paved.invalid", "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@paved.invalid"} {
 		os.Setenv(k, v)
 	}
-	st, err := store.Open(ctx, filepath.Join(work, "paved.db"))
+	st, err := store.Open(ctx, filepath.Join(work, "paved.db"), audit.Schema(), catalog.Schema())
 	if err != nil {
 		return err
 	}
