@@ -26,7 +26,7 @@ type revisionRepo struct {
 	c1, c2, c3, cr string
 }
 
-func newRevisionRepo(t *testing.T) *revisionRepo {
+func newRevisionRepo(t testing.TB) *revisionRepo {
 	t.Helper()
 	w := testenv.NewWorkTree(t, "")
 	r := &revisionRepo{work: w}
@@ -240,4 +240,27 @@ func TestCommitsBetweenCountsTheCommitsThatChangeTheDirectory(t *testing.T) {
 	if _, err := repo.CommitsBetween("main", r.c3, "", 10); err == nil {
 		t.Error("a branch name was accepted where a hash is required")
 	}
+}
+
+// Whatever a person types as a revision, Resolve answers a commit of the
+// repository or an error, and never panics.
+func FuzzResolve(f *testing.F) {
+	r := newRevisionRepo(f)
+	repo, _, err := Local(r.work.Dir, "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, c := range r.cases() {
+		f.Add(c.rev)
+	}
+	for _, s := range []string{"main~99999", "v2^^^^", "~", "^", "a~", "HEAD~0^0", "refs/heads/", "origin/main", "main^{}", "@", ""} {
+		f.Add(s)
+	}
+	commits := map[string]bool{r.c1: true, r.c2: true, r.c3: true, r.cr: true}
+	f.Fuzz(func(t *testing.T, rev string) {
+		got, err := repo.Resolve(rev)
+		if err == nil && !commits[got] {
+			t.Fatalf("Resolve(%q) = %q, not a commit of the repository", rev, got)
+		}
+	})
 }
