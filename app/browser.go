@@ -197,8 +197,8 @@ func unauthorized(w http.ResponseWriter, r *http.Request, why string) {
 const bridgePath = "/_paved/bridge.js"
 
 // bridgeJS recreates the Wails globals the frontend uses. A failed call
-// rejects with a string holding the JSON of problem.Describe, as in the
-// window.
+// rejects with a string holding the JSON of problem.Describe (the window's
+// Wails runtime rejects with an Error whose message is that same string).
 const bridgeJS = `(() => {
   const failure = (message, kind) => JSON.stringify({ message, kind, problems: [] });
   const call = async (method, args) => {
