@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"io/fs"
 	"path"
-	"sort"
+	"slices"
 	"testing/fstest"
 	"time"
 )
@@ -37,13 +37,13 @@ func demoWithGoldenPaths(demoFS, builtin fs.FS) fs.FS {
 	if err != nil {
 		return demoFS
 	}
-	names := make([]string, 0, len(dirs))
+	var names []string
 	for _, d := range dirs {
 		if d.IsDir() {
 			names = append(names, d.Name())
 		}
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	var b bytes.Buffer
 	b.WriteString("# The golden paths built into Paved (goldenpaths/), one document each.\n")
 	for _, n := range names {

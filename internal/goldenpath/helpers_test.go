@@ -3,9 +3,10 @@ package goldenpath
 import (
 	"context"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/paved-dev/paved/goldenpaths"
@@ -41,7 +42,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	testenv.IsolateGit(t)
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paved.db"))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paved.db"), audit.Schema(), catalog.Schema())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,14 +102,7 @@ func readTree(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-func keys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func keys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 // entries lists a directory's names (nothing when it does not exist).
 func entries(t *testing.T, dir string) []string {
@@ -131,14 +125,7 @@ func basicValues(name string) map[string]any {
 	return map[string]any{"name": name, "owner": "group:default/team-a", "description": "A test service"}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func contains(list []string, s string) bool { return slices.Contains(list, s) }
 
 func testGitCount(t *testing.T, dir string) string {
 	t.Helper()

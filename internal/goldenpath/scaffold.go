@@ -1,6 +1,7 @@
 package goldenpath
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -134,7 +135,7 @@ func (r *run) renderSteps() error {
 // Current/Total, its name for people in Message.
 func (r *run) reportStep(i int, st template.Step) {
 	r.rep.Report(progress.Event{Topic: ProgressTopic, Source: r.p.t.Name(), Stage: "step", Item: st.ID,
-		Message: firstNonEmpty(st.Name, st.Action), Current: i + 1, Total: len(r.p.t.Spec.Spec.Steps)})
+		Message: cmp.Or(st.Name, st.Action), Current: i + 1, Total: len(r.p.t.Spec.Spec.Steps)})
 }
 
 // runStep evaluates a step's condition and input and runs it (effects in a
@@ -409,15 +410,6 @@ func (s *Service) Scaffold(ctx context.Context, o ScaffoldOptions, rep progress.
 	res.DurationMs = ms(time.Since(start))
 	report("done", fmt.Sprintf("Created %s", final))
 	return res, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

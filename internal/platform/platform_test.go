@@ -32,7 +32,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	home := t.TempDir()
-	st, err := store.Open(context.Background(), filepath.Join(home, store.FileName))
+	st, err := store.Open(context.Background(), filepath.Join(home, store.FileName), audit.Schema())
 	if err != nil {
 		t.Fatal(err)
 	}
