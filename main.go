@@ -32,16 +32,16 @@ func main() {
 	deps := cli.Deps{
 		Version: version,
 		Assets:  ui,
-		ServeBrowser: func(ctx context.Context, p *core.Paved, addr string, ready func(string)) error {
-			return app.ServeBrowser(ctx, p, ui, addr, ready)
+		ServeBrowser: func(ctx context.Context, p *core.Paved, addr string, ready func(string), w cli.WarningRelay) error {
+			return app.ServeBrowser(ctx, p, ui, addr, ready, app.WithWarnings(w))
 		},
 	}
 	if hasWindow && ui != nil {
-		deps.RunWindow = func(ctx context.Context, p *core.Paved) error {
+		deps.RunWindow = func(ctx context.Context, p *core.Paved, w cli.WarningRelay) error {
 			if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 				return errors.New("no display found (DISPLAY is not set): run `paved ui --browser` to use Paved from a web browser")
 			}
-			return app.RunWindow(ctx, p, ui)
+			return app.RunWindow(ctx, p, ui, app.WithWarnings(w))
 		}
 	}
 	args := os.Args[1:]

@@ -41,7 +41,11 @@ import (
 // loopback Host (against DNS rebinding), every request must carry the
 // launch's secret (against other accounts on this machine, see session)
 // and calls must come from the page's own origin.
-func ServeBrowser(ctx context.Context, p *core.Paved, assets fs.FS, addr string, ready func(url string)) error {
+func ServeBrowser(ctx context.Context, p *core.Paved, assets fs.FS, addr string, ready func(url string), opts ...Option) error {
+	var o uiOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("--addr %q: want host:port, e.g. 127.0.0.1:7788", addr)
@@ -63,7 +67,7 @@ func ServeBrowser(ctx context.Context, p *core.Paved, assets fs.FS, addr string,
 	hub := newHub()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	a.open(ctx, hub, nil)
+	defer a.open(ctx, hub, o.warnings)()
 	srv := &http.Server{
 		Handler:           newBrowserHandler(a, hub, assets, sess),
 		ReadHeaderTimeout: 10 * time.Second,

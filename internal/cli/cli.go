@@ -32,11 +32,19 @@ type Deps struct {
 	// Assets are the built frontend (nil in builds without it).
 	Assets fs.FS
 	// RunWindow opens the desktop window; nil where the build has none.
-	RunWindow func(ctx context.Context, p *core.Paved) error
+	// warnings are the services' warnings, for the UI to take over while
+	// it is open (app.WithWarnings).
+	RunWindow func(ctx context.Context, p *core.Paved, warnings WarningRelay) error
 	// ServeBrowser serves the UI over HTTP on addr until ctx ends, calling
 	// ready with the URL once it listens.
-	ServeBrowser   func(ctx context.Context, p *core.Paved, addr string, ready func(url string)) error
+	ServeBrowser   func(ctx context.Context, p *core.Paved, addr string, ready func(url string), warnings WarningRelay) error
 	Stdout, Stderr io.Writer
+}
+
+// WarningRelay hands the services' warnings to a UI while it is open
+// (the window and browser mode show them) and back when it closes.
+type WarningRelay interface {
+	Relay(to warn.Sink) (restore func())
 }
 
 // usageError marks errors in how the command was called (exit code 2).

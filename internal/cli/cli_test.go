@@ -448,7 +448,7 @@ func lastLine(s string) string {
 func TestUIBrowserPassesTheAddressAndServices(t *testing.T) {
 	h := home(t)
 	var gotAddr, gotHome string
-	d := cli.Deps{ServeBrowser: func(ctx context.Context, p *core.Paved, addr string, ready func(string)) error {
+	d := cli.Deps{ServeBrowser: func(ctx context.Context, p *core.Paved, addr string, ready func(string), _ cli.WarningRelay) error {
 		gotAddr, gotHome = addr, p.Home
 		ready("http://" + addr + "/")
 		return nil
@@ -461,7 +461,7 @@ func TestUIBrowserPassesTheAddressAndServices(t *testing.T) {
 		t.Errorf("the URL was not printed: %q", r.stdout)
 	}
 
-	failing := cli.Deps{ServeBrowser: func(context.Context, *core.Paved, string, func(string)) error {
+	failing := cli.Deps{ServeBrowser: func(context.Context, *core.Paved, string, func(string), cli.WarningRelay) error {
 		return errors.New("--addr \"0.0.0.0:0\": browser mode only listens on loopback addresses")
 	}}
 	if r := pavedWith(t, failing, "ui", "--browser", "--addr", "0.0.0.0:0"); r.code != 1 || !strings.Contains(r.stderr, "loopback") {

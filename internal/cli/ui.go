@@ -42,9 +42,9 @@ yourself; a new launch makes a new one.`,
 						// The only place the session's secret is shown.
 						fmt.Fprintf(e.deps.Stdout, "Paved is running at %s\n", url)
 						fmt.Fprintln(e.deps.Stdout, "Open that URL in a browser on this machine; it is this session's key, keep it to yourself.")
-					})
+					}, warnings)
 				}
-				return e.deps.RunWindow(c.Context(), p)
+				return e.deps.RunWindow(c.Context(), p, warnings)
 			})
 		},
 	}

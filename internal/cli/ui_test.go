@@ -45,7 +45,7 @@ func TestUISessionServicesWarnThroughTheSession(t *testing.T) {
 	t.Setenv(core.HomeEnv, t.TempDir())
 	var stdout, stderr bytes.Buffer
 	d := Deps{Stdout: &stdout, Stderr: &stderr,
-		ServeBrowser: func(ctx context.Context, p *core.Paved, addr string, ready func(string)) error {
+		ServeBrowser: func(ctx context.Context, p *core.Paved, addr string, ready func(string), _ WarningRelay) error {
 			ready("http://127.0.0.1:1234/?token=s3cret")
 			p.Store.Close()
 			p.Audit.Note(ctx, "test.action", "target", "", nil) // cannot be recorded: a warning

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,18 +235,25 @@ func searchOverHTTP(bin, home string, mix []query) (lat []float64, rssKB, hwmKB 
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	line, err := bufio.NewReader(out).ReadString('\n')
 	must(err)
-	url := strings.TrimSpace(line[strings.Index(line, "http"):])
+	// The printed URL carries the launch's secret (?token=): calls send it
+	// as a bearer token, as a script would.
+	printed, err := url.Parse(strings.TrimSpace(line[strings.Index(line, "http"):]))
+	must(err)
+	base, token := "http://"+printed.Host+"/", printed.Query().Get("token")
 	call := func(method string, args ...any) {
 		body, _ := json.Marshal(args)
-		req, _ := http.NewRequest("POST", url+"_paved/call/"+method, bytes.NewReader(body))
+		req, _ := http.NewRequest("POST", base+"_paved/call/"+method, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
 		res, err := http.DefaultClient.Do(req)
 		must(err)
-		var v struct{ Error string }
+		var v struct {
+			Error struct{ Message string }
+		}
 		_ = json.NewDecoder(res.Body).Decode(&v)
 		res.Body.Close()
 		if res.StatusCode != 200 {
-			fail("%s: HTTP %d %s", method, res.StatusCode, v.Error)
+			fail("%s: HTTP %d %s", method, res.StatusCode, v.Error.Message)
 		}
 	}
 	for i, q := range mix {
