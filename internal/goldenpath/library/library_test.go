@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/paved-dev/paved/internal/gitrepo"
 	"github.com/paved-dev/paved/internal/platform"
 	"github.com/paved-dev/paved/internal/problem"
@@ -255,5 +257,30 @@ func TestRecordedFindsTheTemplateARepositoryWasMadeFrom(t *testing.T) {
 	}
 	if _, err := lib.Recorded(ctx, SourceDir, "d", Git("https://h/p.git", "t")); problem.KindOf(err) != problem.NotFound {
 		t.Errorf("Recorded(dir from a URL) = %v", err)
+	}
+}
+
+// The window calls the library from several goroutines at once (a preview
+// per keystroke beside the gallery); run with -race.
+func TestLibraryIsSafeForConcurrentUse(t *testing.T) {
+	dir := testenv.WriteFiles(t, t.TempDir(), map[string]string{"template.yaml": templateYAML("d", "D")})
+	lib := New(Options{Platform: gitPlatform(strings.Repeat("1", 40), fstest.MapFS{"templates/svc/template.yaml": {Data: []byte(templateYAML("svc", "S"))}}),
+		Builtin: fstest.MapFS{"b/template.yaml": {Data: []byte(templateYAML("b", "B"))}}})
+	var g errgroup.Group
+	for range 4 {
+		g.Go(func() error {
+			for range 20 {
+				if _, err := lib.Find(context.Background(), "svc"); err != nil {
+					return err
+				}
+				if _, err := lib.FromDir(dir); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
 	}
 }
