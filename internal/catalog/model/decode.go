@@ -11,10 +11,13 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/paved-dev/paved/internal/problem"
+	"github.com/paved-dev/paved/internal/schemacheck"
 )
 
 // Limits that keep decoding an untrusted descriptor file bounded in time and
-// memory. Exceeding any of them rejects the whole file with a *FileError.
+// memory. Exceeding any of them rejects the whole file (see Decode).
 const (
 	// MaxDescriptorBytes is the largest descriptor file Decode accepts.
 	MaxDescriptorBytes = 1 << 20
@@ -44,10 +47,12 @@ const MaxProblems = 20
 // rejected it, so one bad document never hides the others. A file that
 // cannot be read as YAML at all (too large, invalid UTF-8, syntax error,
 // alias bomb, too deep, too many nodes) is rejected as a whole: the error
-// is then a *FileError and no documents are returned.
+// is then a problem.List holding the one problem (its Line, Message and
+// Fix; File is the caller's to fill in) and no documents are returned.
 func Decode(data []byte) ([]Document, error) {
 	if len(data) > MaxDescriptorBytes {
-		return nil, &FileError{Message: fmt.Sprintf("file is %d bytes, more than the %d-byte (1 MiB) limit for descriptor files; split it into several files and point a Location at them", len(data), MaxDescriptorBytes)}
+		return nil, rejectFile(fileProblem(0, fmt.Sprintf("file is %d bytes, more than the %d-byte (1 MiB) limit for descriptor files", len(data), MaxDescriptorBytes),
+			"split it into several files and point a Location at them"))
 	}
 	skipped := 0
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
@@ -55,10 +60,9 @@ func Decode(data []byte) ([]Document, error) {
 		skipped = 3
 	}
 	if off := invalidUTF8(data); off >= 0 {
-		return nil, &FileError{
-			Line:    1 + bytes.Count(data[:off], []byte("\n")),
-			Message: fmt.Sprintf("invalid UTF-8 at byte offset %d; descriptor files must be UTF-8, so re-save the file with UTF-8 encoding", off+skipped),
-		}
+		return nil, rejectFile(fileProblem(1+bytes.Count(data[:off], []byte("\n")),
+			fmt.Sprintf("invalid UTF-8 at byte offset %d; descriptor files must be UTF-8", off+skipped),
+			"re-save the file with UTF-8 encoding"))
 	}
 
 	// One yaml.v3 decoder parses the whole stream (much cheaper than a
@@ -80,7 +84,7 @@ func Decode(data []byte) ([]Document, error) {
 			if nextSeg < len(segs) {
 				line = segs[nextSeg].line
 			}
-			return nil, syntaxError(err, line)
+			return nil, rejectFile(syntaxError(err, data, line))
 		}
 		if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 			continue // only comments or whitespace
@@ -94,7 +98,7 @@ func Decode(data []byte) ([]Document, error) {
 		conv.startDocument(segs[seg].line)
 		value, ferr := conv.convert(content, 0, false)
 		if ferr != nil {
-			return nil, ferr
+			return nil, rejectFile(ferr)
 		}
 		doc := Document{Index: len(docs), Line: content.Line}
 		chk := &checker{root: content, line: doc.Line, problems: conv.problems}
@@ -157,26 +161,26 @@ func segmentAt(segs []segment, line int) int {
 	return max(i-1, 0)
 }
 
-// syntaxError turns a yaml.v3 parse error into a FileError. docLine is the
-// line of the document being parsed, used when the parser gives no line.
-func syntaxError(err error, docLine int) *FileError {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.IndexByte(rest, ':'); i > 0 {
-			if n, convErr := strconv.Atoi(rest[:i]); convErr == nil {
-				line = n
-				msg = strings.TrimSpace(rest[i+1:])
-			}
-		}
-	}
+// rejectFile is the error Decode returns for a file it cannot read at all.
+func rejectFile(p *problem.Problem) error { return problem.List{*p} }
+
+// fileProblem is a problem that rejects the whole file.
+func fileProblem(line int, msg, fix string) *problem.Problem {
+	return &problem.Problem{Line: line, Message: msg, Fix: fix}
+}
+
+// syntaxError turns a yaml.v3 parse error of data into the problem that
+// rejects the file, at the line to fix. docLine is the line of the document
+// being parsed, used when the parser gives no line.
+func syntaxError(err error, data []byte, docLine int) *problem.Problem {
+	line, msg := schemacheck.SyntaxError(err, data)
 	if line == 0 {
 		// The parser gave no position (e.g. "exceeded max depth"): point at
 		// the document.
 		line = docLine
 		msg += " (in the document starting here)"
 	}
-	return &FileError{Line: line, Message: "YAML syntax error: " + msg + "; fix the YAML (check indentation, quoting and that tabs are not used for indentation)"}
+	return fileProblem(line, "YAML syntax error: "+msg, "fix the YAML (check indentation, quoting and that tabs are not used for indentation)")
 }
 
 // segment is the byte range of one YAML document in the file, as found by
@@ -272,7 +276,7 @@ type converter struct {
 	inMerge      int // >0 while converting a merge-key source
 	active       []*yaml.Node
 	path         []pathSeg
-	problems     []Problem
+	problems     []problem.Problem
 	placeholders map[string]int
 }
 
@@ -290,27 +294,27 @@ func (c *converter) problem(line int, msg string) {
 	if len(c.problems) > MaxProblems {
 		return
 	}
-	c.problems = appendProblem(c.problems, Problem{Line: line, Field: formatPath(c.path), Message: msg})
+	c.problems = appendProblem(c.problems, problem.Problem{Line: line, Field: formatPath(c.path), Message: msg})
 }
 
 // appendProblem appends p unless the document already has MaxProblems, in
 // which case it notes once that the rest are not shown.
-func appendProblem(ps []Problem, p Problem) []Problem {
+func appendProblem(ps []problem.Problem, p problem.Problem) []problem.Problem {
 	switch {
 	case len(ps) < MaxProblems:
 		return append(ps, p)
 	case len(ps) == MaxProblems:
-		return append(ps, Problem{Line: p.Line, Message: fmt.Sprintf("more than %d problems in this document; fix the ones above and check again", MaxProblems)})
+		return append(ps, problem.Problem{Line: p.Line, Message: fmt.Sprintf("more than %d problems in this document", MaxProblems), Fix: "fix the ones above and check again"})
 	}
 	return ps
 }
 
 // count accounts for one produced value and enforces MaxNodes and
 // MaxAliasExpansion before the value is allocated.
-func (c *converter) count(n *yaml.Node, viaAlias bool) *FileError {
+func (c *converter) count(n *yaml.Node, viaAlias bool) *problem.Problem {
 	c.nodes++
 	if c.nodes > MaxNodes {
-		return &FileError{Line: n.Line, Message: fmt.Sprintf("the file decodes to more than %d YAML values; split it into several smaller files", MaxNodes)}
+		return fileProblem(n.Line, fmt.Sprintf("the file decodes to more than %d YAML values", MaxNodes), "split it into several smaller files")
 	}
 	if !viaAlias {
 		c.direct++
@@ -318,12 +322,13 @@ func (c *converter) count(n *yaml.Node, viaAlias bool) *FileError {
 	}
 	c.aliased++
 	if c.aliased > MaxAliasExpansion+c.direct {
-		return &FileError{Line: n.Line, Message: fmt.Sprintf("YAML aliases expand to more than %d values beyond the %d written out; this looks like an alias bomb (\"billion laughs\"), so remove the nested anchors and aliases and write the values out", MaxAliasExpansion, c.direct)}
+		return fileProblem(n.Line, fmt.Sprintf("YAML aliases expand to more than %d values beyond the %d written out; this looks like an alias bomb (\"billion laughs\")", MaxAliasExpansion, c.direct),
+			"remove the nested anchors and aliases and write the values out")
 	}
 	return nil
 }
 
-func (c *converter) convert(n *yaml.Node, depth int, viaAlias bool) (any, *FileError) {
+func (c *converter) convert(n *yaml.Node, depth int, viaAlias bool) (any, *problem.Problem) {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
@@ -342,7 +347,7 @@ func (c *converter) convert(n *yaml.Node, depth int, viaAlias bool) (any, *FileE
 		}
 		for _, a := range c.active {
 			if a == target {
-				return nil, &FileError{Line: n.Line, Message: fmt.Sprintf("alias *%s refers to a value that contains it; remove the recursive alias", n.Value)}
+				return nil, fileProblem(n.Line, fmt.Sprintf("alias *%s refers to a value that contains it", n.Value), "remove the recursive alias")
 			}
 		}
 		c.active = append(c.active, target)
@@ -386,11 +391,11 @@ func (c *converter) convert(n *yaml.Node, depth int, viaAlias bool) (any, *FileE
 	return nil, nil
 }
 
-func (c *converter) tooDeep(n *yaml.Node) *FileError {
-	return &FileError{Line: n.Line, Message: fmt.Sprintf("values are nested more than %d levels deep; flatten the structure", MaxDepth)}
+func (c *converter) tooDeep(n *yaml.Node) *problem.Problem {
+	return fileProblem(n.Line, fmt.Sprintf("values are nested more than %d levels deep", MaxDepth), "flatten the structure")
 }
 
-func (c *converter) mapping(n *yaml.Node, depth int, viaAlias bool) (any, *FileError) {
+func (c *converter) mapping(n *yaml.Node, depth int, viaAlias bool) (any, *problem.Problem) {
 	m := make(map[string]any, len(n.Content)/2)
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {

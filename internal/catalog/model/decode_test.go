@@ -3,7 +3,6 @@ package model
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -430,42 +429,62 @@ func TestDecodeSyntaxErrors(t *testing.T) {
 		line int
 		msg  string
 	}{
-		{"invalid/syntax.yaml", 10, "did not find expected ',' or ']'"},
+		// The second document's "children: [a, b}" on line 11.
+		{"invalid/syntax.yaml", 11, "did not find expected ',' or ']'"},
 		{"invalid/tabs.yaml", 4, "found character that cannot start any token"},
 	}
 	for _, tt := range tests {
-		docs, err := Decode(readFixture(t, tt.file))
-		var fe *FileError
-		if !errors.As(err, &fe) {
-			t.Fatalf("%s: err = %v (%T), docs = %v; want *FileError", tt.file, err, err, docs)
-		}
+		fe := decodeFileError(t, readFixture(t, tt.file))
 		if fe.Line != tt.line || !strings.Contains(fe.Message, tt.msg) || !strings.Contains(fe.Message, "fix the YAML") {
 			t.Errorf("%s: got line %d %q; want line %d containing %q", tt.file, fe.Line, fe.Message, tt.line, tt.msg)
-		}
-		if docs != nil {
-			t.Errorf("%s: documents returned with a FileError", tt.file)
 		}
 	}
 }
 
-func TestProblemAndFileErrorStrings(t *testing.T) {
+// TestSyntaxErrorsNameTheLineToFix: yaml.v3 names the line before the real
+// one for its parser errors (it prints a 0-based mark); each case is the
+// line a person must look at, in the first document or a later one.
+func TestSyntaxErrorsNameTheLineToFix(t *testing.T) {
+	group := entityYAML("fine") // five lines
 	tests := []struct {
-		p    Problem
-		want string
+		name string
+		in   string
+		line int
+		msg  string
 	}{
-		{Problem{Line: 12, Field: "spec.owner", Message: "is empty"}, "line 12: spec.owner: is empty"},
-		{Problem{Field: "spec.owner", Message: "is empty"}, "spec.owner: is empty"},
-		{Problem{Line: 3, Message: "bad document"}, "line 3: bad document"},
+		{"unclosed list", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: x\n  tags: [a, b\nspec: {}\n", 5, "did not find expected ',' or ']'"},
+		{"unclosed mapping", "apiVersion: backstage.io/v1alpha1\nkind: Group\nspec: {type: team\n", 3, "did not find expected ',' or '}'"},
+		{"key under-indented", "apiVersion: backstage.io/v1alpha1\nmetadata:\n  name: x\n title: y\n", 4, "did not find expected key"},
+		{"list after a mapping", "kind: Group\n- item\n", 2, "did not find expected key"},
+		{"in the second document", group + "---\nkind: Group\nmetadata:\n  name: y\n  tags: [a\n", 10, "did not find expected ',' or ']'"},
+		{"in the third document after comments", group + "---\n" + group + "# note\n---\nkind: Group\nmetadata: {name: z\n", 15, "did not find expected ',' or '}'"},
+		{"bracket open at the end", "kind: Group\nmetadata:\n  tags: [\n", 3, "did not find expected node content"},
+		{"tab indentation", "kind: Group\nmetadata:\n\tname: x\n", 3, "found character that cannot start any token"},
+		{"colon in a plain value", "kind: Group\nmetadata:\n  title: a: b\n", 3, "mapping values are not allowed"},
 	}
 	for _, tt := range tests {
-		if got := tt.p.String(); got != tt.want {
-			t.Errorf("String() = %q, want %q", got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			fe := decodeFileError(t, []byte(tt.in))
+			if fe.Line != tt.line || !strings.Contains(fe.Message, tt.msg) {
+				t.Errorf("got line %d %q; want line %d containing %q", fe.Line, fe.Message, tt.line, tt.msg)
+			}
+		})
 	}
-	if got := (&FileError{Line: 7, Message: "boom"}).Error(); got != "line 7: boom" {
-		t.Errorf("FileError = %q", got)
+}
+
+func TestProblemStringsNameLineAndField(t *testing.T) {
+	docs, err := Decode([]byte(strings.Replace(entityYAML("x"), "type: team", "type: 7", 1)))
+	if err != nil || len(docs) != 1 || len(docs[0].Problems) != 1 {
+		t.Fatalf("Decode = %v, %v", docs, err)
 	}
-	if got := (&FileError{Message: "boom"}).Error(); got != "boom" {
-		t.Errorf("FileError = %q", got)
+	if got := docs[0].Problems[0].String(); !strings.HasPrefix(got, "line 5: spec.type: must be a string") {
+		t.Errorf("String() = %q", got)
+	}
+	if got := docs[0].Problems[0].In("org.yaml").String(); !strings.HasPrefix(got, "org.yaml:5: spec.type: must be a string") {
+		t.Errorf("In(file).String() = %q", got)
+	}
+	_, err = Decode([]byte("kind: Group\nmetadata: {name: [x\n"))
+	if got := err.Error(); !strings.HasPrefix(got, "line 2: YAML syntax error: did not find expected ',' or ']'; fix the YAML") {
+		t.Errorf("Decode error = %q", got)
 	}
 }

@@ -19,15 +19,23 @@
 //     storage (SQLite) or version control (git).
 //   - Descriptor files are untrusted input. Decode rejects files larger than
 //     MaxDescriptorBytes, invalid UTF-8, YAML syntax errors, alias bombs
-//     ("billion laughs"), overly deep nesting and overly many nodes with a
-//     *FileError, and does so in bounded time and memory.
-//   - Every Problem names the offending field as a dotted path
+//     ("billion laughs"), overly deep nesting and overly many nodes as a
+//     whole (a problem.List of one problem), and does so in bounded time and
+//     memory. Syntax errors name the line to fix, not yaml.v3's line before.
+//   - Problems are problem.Problem. Each names the offending field as a dotted path
 //     ("spec.owner", "metadata.tags[2]", `metadata.annotations["backstage.io/x"]`),
-//     the 1-based line it is on, and says what to do about it.
+//     the 1-based line it is on, and says what to do about it; File is left
+//     to the caller, who knows the file.
 //   - One bad document never hides the others: each document of a file is
 //     validated on its own and returned either as an Entity or as the
 //     Problems that rejected it.
 //   - Unknown fields are kept (Entity.Raw) so nothing the author wrote is
 //     lost; custom kinds with a well-formed apiVersion are accepted without
 //     spec checks.
+//
+// Files: decode.go (YAML to values, limits), envelope.go (apiVersion, kind,
+// the order of checks), metadata.go, kinds.go (the built-in kinds and their
+// spec fields), relations.go (relation types, refs in spec fields),
+// checker.go (where problems are recorded), ref.go and names.go (reference
+// and name syntax), placeholders.go.
 package model

@@ -1,8 +1,9 @@
 package model
 
 import (
-	"strconv"
 	"strings"
+
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // Link is one entry of metadata.links: an external hyperlink related to the
@@ -149,36 +150,11 @@ func (e *Entity) LocationTargets() []LocationTarget {
 	return out
 }
 
-// Problem is something wrong with one document or file. Line is 1-based
-// (0 if unknown); Field is a dotted path such as "spec.owner",
-// "metadata.tags[2]" or `metadata.annotations["example.com/x"]` ("" for
-// the document or file as a whole); Message says what is wrong and what to
-// do about it.
-type Problem struct {
-	Line    int    `json:"line"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-}
-
-// String formats the problem as "line 12: spec.owner: message", leaving
-// out the line when unknown and the field when empty.
-func (p Problem) String() string {
-	var b strings.Builder
-	if p.Line > 0 {
-		b.WriteString("line ")
-		b.WriteString(strconv.Itoa(p.Line))
-		b.WriteString(": ")
-	}
-	if p.Field != "" {
-		b.WriteString(p.Field)
-		b.WriteString(": ")
-	}
-	b.WriteString(p.Message)
-	return b.String()
-}
-
 // Document is one non-empty YAML document of a descriptor file: either a
-// valid Entity, or the Problems that rejected it.
+// valid Entity, or the Problems that rejected it. Each problem has its Line
+// (1-based) and Field (a dotted path such as "spec.owner",
+// "metadata.tags[2]" or `metadata.annotations["example.com/x"]`, "" for
+// the document as a whole); File is left for the caller, who knows it.
 type Document struct {
 	// Index is the 0-based position of the document among the file's
 	// non-empty documents.
@@ -188,23 +164,5 @@ type Document struct {
 	// Entity is the validated entity; nil when the document was rejected.
 	Entity *Entity
 	// Problems say why the document was rejected; empty when Entity is set.
-	Problems []Problem
-}
-
-// FileError rejects a whole descriptor file: too large, invalid UTF-8, a
-// YAML syntax error, an alias bomb, too deep or too many nodes.
-type FileError struct {
-	// Line is the 1-based line of the error, 0 if unknown.
-	Line int
-	// Message says what is wrong and how to fix it.
-	Message string
-}
-
-// Error formats the error as "line N: message" (or just the message when
-// the line is unknown).
-func (e *FileError) Error() string {
-	if e.Line > 0 {
-		return "line " + strconv.Itoa(e.Line) + ": " + e.Message
-	}
-	return e.Message
+	Problems []problem.Problem
 }

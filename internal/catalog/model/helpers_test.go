@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // fixtureDir holds this package's test fixtures.
@@ -38,7 +40,7 @@ func relStrings(rels []Relation) []string {
 	return out
 }
 
-func problemStrings(ps []Problem) string {
+func problemStrings(ps []problem.Problem) string {
 	var b strings.Builder
 	for _, p := range ps {
 		b.WriteString("\n\t")

@@ -7,24 +7,41 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // Descriptor files are untrusted: these tests feed Decode hostile input and
-// check that it is rejected with a *FileError that says what to do, quickly
-// and in bounded memory.
+// check that it is rejected as a whole with a problem that says what to do,
+// quickly and in bounded memory.
 
-// decodeFileError decodes data and returns the *FileError it must fail with.
-func decodeFileError(t *testing.T, data []byte) *FileError {
+// rejection is the one problem a rejected file carries: its line, and its
+// message and fix as one text.
+type rejection struct {
+	Line    int
+	Message string
+}
+
+// decodeFileError decodes data and returns the problem it must be rejected
+// with as a whole.
+func decodeFileError(t *testing.T, data []byte) rejection {
 	t.Helper()
 	docs, err := Decode(data)
-	var fe *FileError
-	if !errors.As(err, &fe) {
-		t.Fatalf("Decode = %d docs, %v (%T); want *FileError", len(docs), err, err)
+	var l problem.List
+	if !errors.As(err, &l) || len(l) != 1 {
+		t.Fatalf("Decode = %d docs, %v (%T); want a problem.List of one", len(docs), err, err)
 	}
 	if docs != nil {
-		t.Errorf("documents returned along with a FileError")
+		t.Errorf("documents returned along with a rejected file")
 	}
-	return fe
+	if problem.KindOf(err) != problem.Invalid {
+		t.Errorf("kind = %q, want invalid", problem.KindOf(err))
+	}
+	msg := l[0].Message
+	if l[0].Fix != "" {
+		msg += "; " + l[0].Fix
+	}
+	return rejection{Line: l[0].Line, Message: msg}
 }
 
 // measure runs f and returns the bytes it allocated and the time it took.
@@ -54,7 +71,7 @@ func TestSizeLimit(t *testing.T) {
 	}
 	// One byte more is rejected before parsing.
 	over := append([]byte(" "), atLimit...)
-	var fe *FileError
+	var fe rejection
 	alloc, _ := measure(func() { fe = decodeFileError(t, over) })
 	if !strings.Contains(fe.Message, "1048577 bytes") || !strings.Contains(fe.Message, "1 MiB") || !strings.Contains(fe.Message, "split it") {
 		t.Errorf("message = %q", fe.Message)
@@ -120,7 +137,7 @@ func TestAliasBomb(t *testing.T) {
 		strings.ReplaceAll(strings.TrimSuffix(bomb, "\n"), "\n", "\n    ") + "\n"
 	for name, in := range map[string]string{"bare": bomb, "in entity": inEntity, "after a valid document": entityYAML("ok") + "---\n" + inEntity} {
 		t.Run(name, func(t *testing.T) {
-			var fe *FileError
+			var fe rejection
 			alloc, elapsed := measure(func() { fe = decodeFileError(t, []byte(in)) })
 			if !strings.Contains(fe.Message, "alias bomb") || !strings.Contains(fe.Message, "remove the nested anchors and aliases") || fe.Line == 0 {
 				t.Errorf("error = %v", fe)
@@ -187,7 +204,7 @@ func TestDeepNesting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var fe *FileError
+			var fe rejection
 			alloc, elapsed := measure(func() { fe = decodeFileError(t, []byte(tt.in)) })
 			if (tt.line != 0 && fe.Line != tt.line) || fe.Line == 0 || !strings.Contains(fe.Message, tt.msg) {
 				t.Errorf("error = line %d %q; want line %d containing %q", fe.Line, fe.Message, tt.line, tt.msg)
@@ -218,7 +235,7 @@ func TestTooManyNodes(t *testing.T) {
 	if len(in) > MaxDescriptorBytes {
 		t.Fatalf("fixture too large: %d", len(in))
 	}
-	var fe *FileError
+	var fe rejection
 	alloc, elapsed := measure(func() { fe = decodeFileError(t, []byte(in)) })
 	if fe.Line != 6 || !strings.Contains(fe.Message, "more than 250000 YAML values; split it") {
 		t.Errorf("error = %v", fe)

@@ -1,10 +1,13 @@
 package model
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // Placeholder kinds, as passed to the read function of ResolvePlaceholders.
@@ -60,7 +63,7 @@ func isPlaceholderValue(v any) bool {
 // written). It returns the problems found, each naming the placeholder's
 // field path and line; when it returns any, treat the entity as rejected.
 // Placeholders whose read fails are left in place.
-func ResolvePlaceholders(e *Entity, read func(kind, target string) (any, error)) []Problem {
+func ResolvePlaceholders(e *Entity, read func(kind, target string) (any, error)) []problem.Problem {
 	if e == nil || e.Raw == nil {
 		return nil
 	}
@@ -75,11 +78,8 @@ func ResolvePlaceholders(e *Entity, read func(kind, target string) (any, error))
 			r.problems = append(r.problems, chk.problems...)
 		}
 	}
-	sort.SliceStable(r.problems, func(i, j int) bool {
-		if r.problems[i].Line != r.problems[j].Line {
-			return r.problems[i].Line < r.problems[j].Line
-		}
-		return r.problems[i].Field < r.problems[j].Field
+	slices.SortStableFunc(r.problems, func(a, b problem.Problem) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), strings.Compare(a.Field, b.Field))
 	})
 	return r.problems
 }
@@ -89,7 +89,7 @@ type resolver struct {
 	e        *Entity
 	read     func(kind, target string) (any, error)
 	path     []pathSeg
-	problems []Problem
+	problems []problem.Problem
 	replaced bool
 }
 
@@ -139,7 +139,7 @@ func (r *resolver) visit(v any) (any, bool) {
 func (r *resolver) resolve(kind, target string) (any, bool) {
 	field := formatPath(r.path)
 	fail := func(msg string) (any, bool) {
-		r.problems = append(r.problems, Problem{Line: r.lineFor(field), Field: field, Message: msg})
+		r.problems = append(r.problems, problem.Problem{Line: r.lineFor(field), Field: field, Message: msg})
 		return nil, false
 	}
 	if target == "" {

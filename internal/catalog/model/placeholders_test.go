@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // reader serves placeholder targets from a map and records the calls.
@@ -109,18 +111,18 @@ func TestResolvePlaceholderProblems(t *testing.T) {
 		name  string
 		files map[string]any
 		doc   int
-		want  []Problem
+		want  []problem.Problem
 	}{
-		{"read error", map[string]any{"./description.txt": "d", "./petstore.yaml": errors.New("permission denied")}, 0, []Problem{
+		{"read error", map[string]any{"./description.txt": "d", "./petstore.yaml": errors.New("permission denied")}, 0, []problem.Problem{
 			{Line: 11, Field: "spec.definition", Message: `could not resolve $text placeholder "./petstore.yaml": permission denied; check that the target exists and is readable (relative paths are relative to this descriptor file)`},
 		}},
-		{"text must be text", map[string]any{"./description.txt": 42, "./petstore.yaml": "x"}, 0, []Problem{
+		{"text must be text", map[string]any{"./description.txt": 42, "./petstore.yaml": "x"}, 0, []problem.Problem{
 			{Line: 5, Field: "metadata.description", Message: `the $text placeholder "./description.txt" must resolve to text, but the reader returned int`},
 		}},
-		{"resolved value has the wrong type", map[string]any{"./provided-apis.yaml": "petstore", "./config.json": map[string]any{}}, 1, []Problem{
+		{"resolved value has the wrong type", map[string]any{"./provided-apis.yaml": "petstore", "./config.json": map[string]any{}}, 1, []problem.Problem{
 			{Line: 22, Field: "spec.providesApis", Message: "must be a list of entity references, but it is a string; write e.g. providesApis: [api-a, api-b]"},
 		}},
-		{"resolved list item is a bad ref", map[string]any{"./provided-apis.yaml": []any{"ok", "bad ref"}, "./config.json": map[string]any{}}, 1, []Problem{
+		{"resolved list item is a bad ref", map[string]any{"./provided-apis.yaml": []any{"ok", "bad ref"}, "./config.json": map[string]any{}}, 1, []problem.Problem{
 			{Line: 22, Field: "spec.providesApis[1]", Message: `entity reference "bad ref" has an invalid name "bad ref"; ` + ruleName},
 		}},
 		{"typed values are normalised", map[string]any{"./provided-apis.yaml": []string{"a", "b"}, "./config.json": struct{ X int }{1}}, 1, nil},

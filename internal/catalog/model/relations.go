@@ -1,5 +1,9 @@
 package model
 
+import (
+	"strings"
+)
+
 // The well-known relation types
 // (https://backstage.io/docs/features/software-catalog/well-known-relations).
 // Relations come in pairs; Inverse maps each type to its counterpart.
@@ -87,4 +91,29 @@ func RelationTypes() []string {
 		RelMemberOf, RelHasMember,
 		RelChildOf, RelParentOf,
 	}
+}
+
+// ref parses an entity reference of a spec field and records the relation
+// it declares.
+func (c *checker) ref(f *specField, s string, path ...pathSeg) {
+	r, err := ParseRef(s, RefDefaults{Kind: f.defKind, Namespace: c.self.Namespace})
+	if err != nil {
+		c.addAt(err.Error(), path)
+		return
+	}
+	if f.rel == "" {
+		return
+	}
+	for _, have := range c.rels {
+		if have.Type == f.rel && sameRef(have.Target, r) {
+			return // deduplicate within the entity
+		}
+	}
+	c.rels = append(c.rels, Relation{Type: f.rel, Target: r})
+}
+
+// sameRef reports whether a and b denote the same entity (a.Key() ==
+// b.Key()) without building the keys.
+func sameRef(a, b Ref) bool {
+	return strings.EqualFold(a.Name, b.Name) && strings.EqualFold(a.Namespace, b.Namespace) && strings.EqualFold(a.Kind, b.Kind)
 }
