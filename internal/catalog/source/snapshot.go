@@ -12,6 +12,9 @@
 //     not followed out of a directory source nor at all in a git tree, and only
 //     regular files are read, each up to a size limit.
 //   - A bad file never stops the rest; its problems are returned with it.
+//     A file that cannot be read (an I/O error, a repository repacked
+//     underneath) is not a bad file: the walk fails with a *ReadError, so the
+//     caller keeps what it had instead of losing that file's entities.
 //   - Files whose fingerprint (and whose placeholder files' fingerprints) match
 //     what the caller already has are not read again.
 package source
@@ -34,6 +37,10 @@ type Snapshot interface {
 	// equal fingerprints mean the file need not be read again.
 	Fingerprint(name string) (string, error)
 }
+
+// ErrNotRegular is the error of opening something that is not a regular file
+// or directory (a device, a socket, a pipe).
+var ErrNotRegular = errors.New("not a regular file")
 
 // Dir is a directory on disk, confined with os.Root so that symbolic links
 // cannot lead outside it. Close it when done.
@@ -64,13 +71,16 @@ func (d *Dir) Open(name string) (fs.File, error) {
 	}
 	if !st.Mode().IsRegular() && !st.IsDir() {
 		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("not a regular file")}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: ErrNotRegular}
 	}
 	return f, nil
 }
 
 // ReadDir implements fs.ReadDirFS.
 func (d *Dir) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(d.fsys, name) }
+
+// Stat implements fs.StatFS without opening the file.
+func (d *Dir) Stat(name string) (fs.FileInfo, error) { return fs.Stat(d.fsys, name) }
 
 // Fingerprint is the file's size and modification time, as git's index uses.
 func (d *Dir) Fingerprint(name string) (string, error) {
@@ -79,7 +89,7 @@ func (d *Dir) Fingerprint(name string) (string, error) {
 		return "", err
 	}
 	if !st.Mode().IsRegular() {
-		return "", &fs.PathError{Op: "fingerprint", Path: name, Err: errors.New("not a regular file")}
+		return "", &fs.PathError{Op: "fingerprint", Path: name, Err: ErrNotRegular}
 	}
 	return strconv.FormatInt(st.Size(), 10) + ":" + strconv.FormatInt(st.ModTime().UnixNano(), 10), nil
 }
