@@ -27,12 +27,12 @@ type ScaffoldRequest struct {
 // GoldenPaths lists the golden paths for the gallery (the platform's and
 // the built-in ones; a platform template replaces a built-in of its name).
 func (a *App) GoldenPaths() ([]goldenpath.TemplateSummary, error) {
-	return a.p.GoldenPaths.List(a.context(), goldenpath.ListOptions{})
+	return reply(a.p.GoldenPaths.List(a.context(), goldenpath.ListOptions{}))
 }
 
 // GoldenPath returns one golden path with its README and parameter pages.
 func (a *App) GoldenPath(name string) (goldenpath.TemplateDetail, error) {
-	return a.p.GoldenPaths.Get(a.context(), name)
+	return reply(a.p.GoldenPaths.Get(a.context(), name))
 }
 
 // ScaffoldPreview renders the files a scaffold would write, in memory. It is
@@ -42,9 +42,9 @@ func (a *App) GoldenPath(name string) (goldenpath.TemplateDetail, error) {
 func (a *App) ScaffoldPreview(req ScaffoldRequest) (goldenpath.Preview, error) {
 	parent, err := defaultParentDir()
 	if err != nil {
-		return goldenpath.Preview{}, err
+		return reply(goldenpath.Preview{}, err)
 	}
-	return a.p.GoldenPaths.Preview(a.context(), goldenpath.PreviewOptions{Template: req.Template, Values: req.Values, OutDir: req.OutDir, Parent: parent})
+	return reply(a.p.GoldenPaths.Preview(a.context(), goldenpath.PreviewOptions{Template: req.Template, Values: req.Values, OutDir: req.OutDir, Parent: parent}))
 }
 
 // Scaffold creates the new repository, reporting each step as a
@@ -54,7 +54,7 @@ func (a *App) ScaffoldPreview(req ScaffoldRequest) (goldenpath.Preview, error) {
 func (a *App) Scaffold(req ScaffoldRequest) (goldenpath.Result, error) {
 	parent, err := defaultParentDir()
 	if err != nil {
-		return goldenpath.Result{}, err
+		return reply(goldenpath.Result{}, err)
 	}
 	res, err := a.p.GoldenPaths.Scaffold(a.context(), goldenpath.ScaffoldOptions{
 		Template: req.Template, Values: req.Values, OutDir: req.OutDir, Parent: parent, Push: req.Push,
@@ -62,33 +62,37 @@ func (a *App) Scaffold(req ScaffoldRequest) (goldenpath.Result, error) {
 	if res.CatalogRef != "" {
 		a.send(EventCatalogChanged, nil)
 	}
-	return res, err
+	return reply(res, err)
 }
 
 // ScaffoldDefaults tells the form where new repositories go by default.
 func (a *App) ScaffoldDefaults() (map[string]string, error) {
 	dir, err := defaultParentDir()
 	if err != nil {
-		return nil, err
+		return reply(map[string]string{}, err)
 	}
-	return map[string]string{"parentDir": dir}, nil
+	return reply(map[string]string{"parentDir": dir}, nil)
 }
 
 // TemplateStatus reports, for each directory, whether the repository in it
 // is behind its golden path.
 func (a *App) TemplateStatus(dirs []string) ([]goldenpath.ServiceStatus, error) {
-	return a.p.GoldenPaths.Status(a.context(), goldenpath.StatusOptions{Dirs: dirs})
+	return reply(a.p.GoldenPaths.Status(a.context(), goldenpath.StatusOptions{Dirs: dirs}))
 }
 
 // TemplateUpdate brings the repository in dir up to its golden path's
 // version to ("" = latest) on a new branch, reporting progress as
 // "goldenpath:progress" events.
 func (a *App) TemplateUpdate(dir, to string) (goldenpath.UpdateResult, error) {
-	return a.p.GoldenPaths.Update(a.context(), goldenpath.UpdateOptions{Dir: dir, To: to}, a.reporter())
+	return reply(a.p.GoldenPaths.Update(a.context(), goldenpath.UpdateOptions{Dir: dir, To: to}, a.reporter()))
 }
 
 // OpenFolder opens an existing directory in the system's file manager.
 func (a *App) OpenFolder(dir string) error {
+	return replyErr(openFolder(dir))
+}
+
+func openFolder(dir string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err

@@ -118,7 +118,7 @@ func Open(ctx context.Context, o Options) (*Paved, error) {
 		}),
 	}
 	p.GoldenPaths = goldenpath.New(goldenpath.Options{Platform: plat, Catalog: p.Catalog, Audit: log,
-		Builtin: goldenpaths.FS(), BuiltinVersion: goldenpaths.Version, CacheDir: cache})
+		Builtin: goldenpaths.FS(), BuiltinVersion: goldenpaths.Version, Warn: o.Warn})
 	p.Env = devenv.New(devenv.Options{Store: st, Audit: log, Catalog: p.Catalog, Platform: plat, CacheDir: cache})
 	p.PlatformErr = p.ApplyPlatform(ctx)
 	return p, nil

@@ -64,11 +64,6 @@ type Options struct {
 	// Warn receives the problems of single templates that are left out of
 	// the list (nil: dropped).
 	Warn warn.Sink
-	// CacheDir is ignored: the platform's clone is reached through
-	// Platform.Repository.
-	//
-	// Deprecated: kept until internal/core stops setting it.
-	CacheDir string
 }
 
 // Service is the golden-path capability.
