@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/paved-dev/paved/internal/catalog/source"
@@ -12,6 +14,13 @@ import (
 )
 
 // applier writes one source's changed files inside one transaction.
+//
+// A document that keeps its place (same file, same position in it, same
+// ref) is updated in place: its winner status cannot change, so only the
+// rows it owns are rewritten, and only those whose content changed (no
+// index churn for a description edit, nothing at all for an untouched
+// document in an edited file). Documents that appear, disappear or change
+// ref are deleted and inserted, and their refs are settled again.
 type applier struct {
 	ctx    context.Context
 	tx     *sql.Tx
@@ -19,82 +28,164 @@ type applier struct {
 	pos    int
 	local  bool
 	rep    progress.Reporter
-	stmts  map[string]*sql.Stmt
+	st     statements
+	// written and total count entity documents for progress events.
+	written, total int
 }
 
-var applierSQL = map[string]string{
-	"fileRows":    `SELECT id, ref, winner FROM catalog_entities WHERE source = ? AND path = ?`,
-	"delFileRows": `DELETE FROM catalog_entities WHERE source = ? AND path = ?`,
-	"delDocs":     `DELETE FROM catalog_documents WHERE id IN (SELECT id FROM catalog_entities WHERE source = ? AND path = ?)`,
-	"insertDoc":   `INSERT INTO catalog_documents(id, relations, body, raw) VALUES(?,?,?,?)`,
-	"delFile":     `DELETE FROM catalog_files WHERE source = ? AND path = ?`,
-	"putFile":     `INSERT OR REPLACE INTO catalog_files(source, path, fingerprint, deps, targets, errors) VALUES(?,?,?,?,?,?)`,
-	"insert": `INSERT INTO catalog_entities(source, path, idx, line, ref, display_ref, kind, namespace, name, title, description,
-		type, lifecycle, owner, system, tags, winner, local) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-	"fts":    `INSERT INTO catalog_fts(rowid, name, title, description, tags, owner, type, system, links, annotations, facets) VALUES(?,?,?,?,?,?,?,?,?,?,?)`,
-	"tag":    `INSERT OR IGNORE INTO catalog_tags(tag, entity_id) VALUES(?,?)`,
-	"rel":    `INSERT INTO catalog_relations(src, type, dst, dst_ref) VALUES(?,?,?,?)`,
-	"unFts":  `DELETE FROM catalog_fts WHERE rowid = ?`,
-	"unTags": `DELETE FROM catalog_tags WHERE entity_id = ?`,
-	"unRels": `DELETE FROM catalog_relations WHERE src = ?`,
-	"setWin": `UPDATE catalog_entities SET winner = ? WHERE id = ?`,
-	"loadRow": `SELECT e.ref, e.name, e.title, e.description, e.kind, e.type, e.lifecycle, e.tags, e.owner, e.system, d.relations, d.body
-		FROM catalog_entities e JOIN catalog_documents d ON d.id = e.id WHERE e.id = ?`,
-	"rivals": `SELECT e.id, e.ref, e.winner, s.position, e.path, e.idx FROM catalog_entities e JOIN catalog_sources s ON s.name = e.source
-		WHERE e.ref IN (SELECT value FROM json_each(?))`,
+// statements are the applier's prepared statements.
+type statements struct {
+	fileRows    *sql.Stmt // a file's stored documents, with what an update compares
+	delEntity   *sql.Stmt // one document's entity row
+	delDoc      *sql.Stmt // one document's large columns
+	delFile     *sql.Stmt // a file's sync state
+	putFile     *sql.Stmt // a file's sync state, inserted or replaced
+	insert      *sql.Stmt // an entity row
+	insertDoc   *sql.Stmt // an entity's large columns
+	updateSmall *sql.Stmt // an entity row's unindexed columns
+	updateAll   *sql.Stmt // an entity row's unindexed and indexed columns
+	updateDoc   *sql.Stmt // an entity's large columns
+	fts         *sql.Stmt // a winner's search row
+	ftsUpdate   *sql.Stmt // a winner's search row, replaced
+	unFts       *sql.Stmt // a winner's search row, removed
+	tag         *sql.Stmt // one of a winner's tags
+	unTags      *sql.Stmt // a winner's tags, removed
+	rel         *sql.Stmt // one of a winner's declared relations
+	unRels      *sql.Stmt // a winner's declared relations, removed
+	setWin      *sql.Stmt // a document's winner flag
+	loadRow     *sql.Stmt // what indexing a promoted document needs
+	rivals      *sql.Stmt // every document of a set of refs, with its precedence
+
+	open []*sql.Stmt
+}
+
+// prepare prepares every statement on tx.
+func (s *statements) prepare(ctx context.Context, tx *sql.Tx) error {
+	for _, p := range []struct {
+		dst  **sql.Stmt
+		name string
+		q    string
+	}{
+		{&s.fileRows, "fileRows", `SELECT e.id, e.idx, e.ref, e.winner, e.line, e.display_ref, e.kind, e.namespace, e.name, e.type, e.owner, e.system, e.tags,
+			d.relations, d.body, d.raw FROM catalog_entities e JOIN catalog_documents d ON d.id = e.id WHERE e.source = ? AND e.path = ?`},
+		{&s.delEntity, "delEntity", `DELETE FROM catalog_entities WHERE id = ?`},
+		{&s.delDoc, "delDoc", `DELETE FROM catalog_documents WHERE id = ?`},
+		{&s.delFile, "delFile", `DELETE FROM catalog_files WHERE source = ? AND path = ?`},
+		{&s.putFile, "putFile", `INSERT OR REPLACE INTO catalog_files(source, path, fingerprint, deps, targets, errors) VALUES(?,?,?,?,?,?)`},
+		{&s.insert, "insert", `INSERT INTO catalog_entities(source, path, idx, line, ref, display_ref, kind, namespace, name, title, description,
+			type, lifecycle, owner, system, tags, winner, local) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+		{&s.insertDoc, "insertDoc", `INSERT INTO catalog_documents(id, relations, body, raw) VALUES(?,?,?,?)`},
+		{&s.updateSmall, "updateSmall", `UPDATE catalog_entities SET line = ?, display_ref = ?, title = ?, description = ?, lifecycle = ?, tags = ? WHERE id = ?`},
+		{&s.updateAll, "updateAll", `UPDATE catalog_entities SET line = ?, display_ref = ?, title = ?, description = ?, lifecycle = ?, tags = ?,
+			kind = ?, namespace = ?, name = ?, type = ?, owner = ?, system = ? WHERE id = ?`},
+		{&s.updateDoc, "updateDoc", `UPDATE catalog_documents SET relations = ?, body = ?, raw = ? WHERE id = ?`},
+		{&s.fts, "fts", `INSERT INTO catalog_fts(rowid, name, title, description, tags, owner, type, system, links, annotations, facets) VALUES(?,?,?,?,?,?,?,?,?,?,?)`},
+		{&s.ftsUpdate, "ftsUpdate", `UPDATE catalog_fts SET name = ?, title = ?, description = ?, tags = ?, owner = ?, type = ?, system = ?, links = ?, annotations = ?, facets = ?
+			WHERE rowid = ?`},
+		{&s.unFts, "unFts", `DELETE FROM catalog_fts WHERE rowid = ?`},
+		{&s.tag, "tag", `INSERT OR IGNORE INTO catalog_tags(tag, entity_id) VALUES(?,?)`},
+		{&s.unTags, "unTags", `DELETE FROM catalog_tags WHERE entity_id = ?`},
+		{&s.rel, "rel", `INSERT INTO catalog_relations(src, type, dst, dst_ref) VALUES(?,?,?,?)`},
+		{&s.unRels, "unRels", `DELETE FROM catalog_relations WHERE src = ?`},
+		{&s.setWin, "setWin", `UPDATE catalog_entities SET winner = ? WHERE id = ?`},
+		{&s.loadRow, "loadRow", `SELECT e.ref, e.name, e.title, e.description, e.kind, e.type, e.lifecycle, e.tags, e.owner, e.system, d.relations, d.body
+			FROM catalog_entities e JOIN catalog_documents d ON d.id = e.id WHERE e.id = ?`},
+		{&s.rivals, "rivals", `SELECT e.id, e.ref, e.winner, s.position, e.path, e.idx FROM catalog_entities e JOIN catalog_sources s ON s.name = e.source
+			WHERE e.ref IN (SELECT value FROM json_each(?))`},
+	} {
+		st, err := tx.PrepareContext(ctx, p.q)
+		if err != nil {
+			s.close()
+			return fmt.Errorf("prepare %s: %w", p.name, err)
+		}
+		*p.dst = st
+		s.open = append(s.open, st)
+	}
+	return nil
+}
+
+func (s *statements) close() {
+	for _, st := range s.open {
+		st.Close()
+	}
+	s.open = nil
 }
 
 func newApplier(ctx context.Context, tx *sql.Tx, src string, rep progress.Reporter) (*applier, error) {
-	a := &applier{ctx: ctx, tx: tx, source: src, rep: progress.OrDiscard(rep), stmts: map[string]*sql.Stmt{}}
+	a := &applier{ctx: ctx, tx: tx, source: src, rep: progress.OrDiscard(rep)}
 	if src != "" {
 		if err := tx.QueryRowContext(ctx, `SELECT position, origin = 'local' FROM catalog_sources WHERE name = ?`, src).Scan(&a.pos, &a.local); err != nil {
 			return nil, fmt.Errorf("source %s: %w", src, err)
 		}
 	}
-	for k, q := range applierSQL {
-		st, err := tx.PrepareContext(ctx, q)
-		if err != nil {
-			a.close()
-			return nil, fmt.Errorf("prepare %s: %w", k, err)
-		}
-		a.stmts[k] = st
+	if err := a.st.prepare(ctx, tx); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
 
-func (a *applier) close() {
-	for _, st := range a.stmts {
-		st.Close()
-	}
-}
+func (a *applier) close() { a.st.close() }
 
-func (a *applier) exec(name string, args ...any) (sql.Result, error) {
-	r, err := a.stmts[name].ExecContext(a.ctx, args...)
+// exec runs st; what names it in errors.
+func (a *applier) exec(st *sql.Stmt, what string, args ...any) (sql.Result, error) {
+	r, err := st.ExecContext(a.ctx, args...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return r, nil
+}
+
+// stored is a document as the cache holds it.
+type stored struct {
+	id                       int64
+	idx, line                int
+	ref, displayRef          string
+	winner                   bool
+	kind, namespace, name    string
+	typ, owner, system, tags string
+	relations, body, raw     string
+}
+
+// storedRows reads the documents stored for file p.
+func (a *applier) storedRows(p string) ([]stored, error) {
+	rows, err := a.st.fileRows.QueryContext(a.ctx, a.source, p)
+	if err != nil {
+		return nil, fmt.Errorf("read entities of %s: %w", p, err)
+	}
+	defer rows.Close()
+	var out []stored
+	for rows.Next() {
+		var o stored
+		if err := rows.Scan(&o.id, &o.idx, &o.ref, &o.winner, &o.line, &o.displayRef, &o.kind, &o.namespace, &o.name,
+			&o.typ, &o.owner, &o.system, &o.tags, &o.relations, &o.body, &o.raw); err != nil {
+			return nil, fmt.Errorf("read entities of %s: %w", p, err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 // apply replaces the entities of the read files, drops those of removed
 // files, and settles which document wins each affected ref.
 func (a *applier) apply(read []source.File, removed []string) error {
 	affected := map[string]bool{}
-	for _, f := range read {
-		if err := a.dropFile(f.Path, affected); err != nil {
-			return err
-		}
-	}
-	for _, p := range removed {
-		if err := a.dropFile(p, affected); err != nil {
-			return err
-		}
-		if _, err := a.exec("delFile", a.source, p); err != nil {
-			return err
-		}
-	}
 	var pending []*row
 	for _, f := range read {
+		for _, d := range f.Docs {
+			if d.Entity != nil {
+				a.total++
+			}
+		}
+	}
+	for _, f := range read {
+		olds, err := a.storedRows(f.Path)
+		if err != nil {
+			return err
+		}
+		byIdx := make(map[int]stored, len(olds))
+		for _, o := range olds {
+			byIdx[o.idx] = o
+		}
 		for _, d := range f.Docs {
 			if d.Entity == nil {
 				continue
@@ -103,10 +194,38 @@ func (a *applier) apply(read []source.File, removed []string) error {
 			if err != nil {
 				return err
 			}
+			if o, ok := byIdx[r.idx]; ok && o.ref == r.ref {
+				delete(byIdx, r.idx)
+				if err := a.update(o, r); err != nil {
+					return err
+				}
+				a.progress()
+				continue
+			}
 			pending = append(pending, r)
 			affected[r.ref] = true
 		}
+		// What is left of the file's old documents is gone or moved.
+		for _, idx := range slices.Sorted(maps.Keys(byIdx)) {
+			if err := a.drop(byIdx[idx], affected); err != nil {
+				return err
+			}
+		}
 		if err := a.putFile(f); err != nil {
+			return err
+		}
+	}
+	for _, p := range removed {
+		olds, err := a.storedRows(p)
+		if err != nil {
+			return err
+		}
+		for _, o := range olds {
+			if err := a.drop(o, affected); err != nil {
+				return err
+			}
+		}
+		if _, err := a.exec(a.st.delFile, "forget "+p, a.source, p); err != nil {
 			return err
 		}
 	}
@@ -114,6 +233,87 @@ func (a *applier) apply(read []source.File, removed []string) error {
 		return err
 	}
 	return bumpGeneration(a.ctx, a.tx)
+}
+
+func (a *applier) progress() {
+	a.written++
+	if a.written%1000 == 0 {
+		a.rep.Report(progress.Event{Topic: SyncTopic, Source: a.source, Stage: "write", Message: "writing entities", Current: a.written, Total: a.total})
+	}
+}
+
+// update rewrites stored document o, which keeps its place, with r: only
+// what changed, and the search index, tags and relations only for a winner.
+func (a *applier) update(o stored, r *row) error {
+	r.winner = o.winner
+	tags := jsonString(nonNil(r.fields.tags))
+	if o.body == r.body {
+		// The same entity; at most its text or its line moved.
+		if o.raw != r.raw {
+			if _, err := a.exec(a.st.updateDoc, "update "+r.displayRef, o.relations, o.body, r.raw, o.id); err != nil {
+				return err
+			}
+		}
+		if o.line != r.line || o.displayRef != r.displayRef {
+			_, err := a.exec(a.st.updateSmall, "update "+r.displayRef, r.line, r.displayRef, r.fields.title, r.fields.description, r.fields.lifecycle, tags, o.id)
+			return err
+		}
+		return nil
+	}
+	f := r.fields
+	var err error
+	if o.kind == r.kind && o.namespace == r.namespace && o.name == f.name && o.typ == f.typ && o.owner == f.owner && o.system == f.system {
+		_, err = a.exec(a.st.updateSmall, "update "+r.displayRef, r.line, r.displayRef, f.title, f.description, f.lifecycle, tags, o.id)
+	} else {
+		_, err = a.exec(a.st.updateAll, "update "+r.displayRef, r.line, r.displayRef, f.title, f.description, f.lifecycle, tags,
+			r.kind, r.namespace, f.name, f.typ, f.owner, f.system, o.id)
+	}
+	if err != nil {
+		return err
+	}
+	rels := jsonString(nonNil(f.relations))
+	if _, err := a.exec(a.st.updateDoc, "update "+r.displayRef, rels, r.body, r.raw, o.id); err != nil {
+		return err
+	}
+	if !o.winner {
+		return nil
+	}
+	if _, err := a.exec(a.st.ftsUpdate, "index "+r.displayRef, f.name, f.title, f.description, strings.Join(f.tags, " "),
+		refName(f.owner), f.typ+" "+f.kind, refName(f.system), f.links, f.annotations, f.facetTokens(), o.id); err != nil {
+		return err
+	}
+	if tags != o.tags {
+		if _, err := a.exec(a.st.unTags, "index "+r.displayRef, o.id); err != nil {
+			return err
+		}
+		if err := a.indexTags(o.id, f.tags); err != nil {
+			return err
+		}
+	}
+	if rels != o.relations {
+		if _, err := a.exec(a.st.unRels, "index "+r.displayRef, r.ref); err != nil {
+			return err
+		}
+		if err := a.indexRelations(r.ref, f.relations); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drop deletes stored document o, unindexing it if it won its ref.
+func (a *applier) drop(o stored, affected map[string]bool) error {
+	affected[o.ref] = true
+	if o.winner {
+		if err := a.unindex(o.id, o.ref); err != nil {
+			return err
+		}
+	}
+	if _, err := a.exec(a.st.delDoc, "remove "+o.displayRef, o.id); err != nil {
+		return err
+	}
+	_, err := a.exec(a.st.delEntity, "remove "+o.displayRef, o.id)
+	return err
 }
 
 // bumpGeneration marks that the catalog changed (caches keyed on it expire).
@@ -127,46 +327,14 @@ func bumpGeneration(ctx context.Context, tx *sql.Tx) error {
 }
 
 func (a *applier) putFile(f source.File) error {
-	deps, _ := json.Marshal(f.Deps)
-	targets, _ := json.Marshal(nonNil(f.Targets))
-	errs, _ := json.Marshal(nonNil(f.Problems))
-	_, err := a.exec("putFile", a.source, f.Path, f.Fingerprint, string(deps), string(targets), string(errs))
+	_, err := a.exec(a.st.putFile, "record "+f.Path, a.source, f.Path, f.Fingerprint, jsonString(f.Deps),
+		jsonString(nonNil(f.Targets)), jsonString(nonNil(f.Problems)))
 	return err
 }
 
-func (a *applier) dropFile(p string, affected map[string]bool) error {
-	rows, err := a.stmts["fileRows"].QueryContext(a.ctx, a.source, p)
-	if err != nil {
-		return fmt.Errorf("read entities of %s: %w", p, err)
-	}
-	type old struct {
-		id     int64
-		ref    string
-		winner bool
-	}
-	var olds []old
-	for rows.Next() {
-		var o old
-		if err := rows.Scan(&o.id, &o.ref, &o.winner); err != nil {
-			rows.Close()
-			return err
-		}
-		affected[o.ref] = true
-		olds = append(olds, o)
-	}
-	rows.Close()
-	for _, o := range olds {
-		if o.winner {
-			if err := a.unindex(o.id, o.ref); err != nil {
-				return err
-			}
-		}
-	}
-	if _, err := a.exec("delDocs", a.source, p); err != nil {
-		return err
-	}
-	_, err = a.exec("delFileRows", a.source, p)
-	return err
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 type rival struct {
@@ -192,15 +360,10 @@ func (r rival) before(o rival) bool {
 // settle picks the winner of every affected ref among stored and pending
 // documents, inserts the pending ones and indexes/unindexes what changed.
 func (a *applier) settle(affected map[string]bool, pending []*row) error {
-	refs := make([]string, 0, len(affected))
-	for r := range affected {
-		refs = append(refs, r)
-	}
 	best := map[string]rival{}
 	var stored []rival
-	if len(refs) > 0 {
-		js, _ := json.Marshal(refs)
-		rows, err := a.stmts["rivals"].QueryContext(a.ctx, string(js))
+	if len(affected) > 0 {
+		rows, err := a.st.rivals.QueryContext(a.ctx, jsonString(slices.Collect(maps.Keys(affected))))
 		if err != nil {
 			return fmt.Errorf("find duplicates: %w", err)
 		}
@@ -208,7 +371,7 @@ func (a *applier) settle(affected map[string]bool, pending []*row) error {
 			var r rival
 			if err := rows.Scan(&r.id, &r.ref, &r.winner, &r.pos, &r.path, &r.idx); err != nil {
 				rows.Close()
-				return err
+				return fmt.Errorf("find duplicates: %w", err)
 			}
 			stored = append(stored, r)
 			if b, ok := best[r.ref]; !ok || r.before(b) {
@@ -216,6 +379,9 @@ func (a *applier) settle(affected map[string]bool, pending []*row) error {
 			}
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("find duplicates: %w", err)
+		}
 	}
 	for _, p := range pending {
 		r := rival{ref: p.ref, pos: a.pos, path: p.path, idx: p.idx, row: p}
@@ -229,12 +395,12 @@ func (a *applier) settle(affected map[string]bool, pending []*row) error {
 			if err := a.unindex(r.id, r.ref); err != nil {
 				return err
 			}
-			if _, err := a.exec("setWin", 0, r.id); err != nil {
+			if _, err := a.exec(a.st.setWin, "demote "+r.ref, 0, r.id); err != nil {
 				return err
 			}
 		}
 	}
-	for i, p := range pending {
+	for _, p := range pending {
 		p.winner = best[p.ref].row == p
 		id, err := a.insert(p)
 		if err != nil {
@@ -245,9 +411,7 @@ func (a *applier) settle(affected map[string]bool, pending []*row) error {
 				return err
 			}
 		}
-		if (i+1)%1000 == 0 {
-			a.rep.Report(progress.Event{Topic: SyncTopic, Source: a.source, Stage: "write", Message: "writing entities", Current: i + 1, Total: len(pending)})
-		}
+		a.progress()
 	}
 	for _, r := range stored {
 		if !r.winner && best[r.ref].id == r.id {
@@ -260,36 +424,45 @@ func (a *applier) settle(affected map[string]bool, pending []*row) error {
 }
 
 func (a *applier) insert(p *row) (int64, error) {
-	tags, _ := json.Marshal(nonNil(p.fields.tags))
-	rels, _ := json.Marshal(nonNil(p.fields.relations))
-	res, err := a.exec("insert", a.source, p.path, p.idx, p.line, p.ref, p.displayRef, p.kind, p.namespace,
+	res, err := a.exec(a.st.insert, "insert "+p.displayRef, a.source, p.path, p.idx, p.line, p.ref, p.displayRef, p.kind, p.namespace,
 		p.fields.name, p.fields.title, p.fields.description, p.fields.typ, p.fields.lifecycle, p.fields.owner, p.fields.system,
-		string(tags), p.winner, a.local)
+		jsonString(nonNil(p.fields.tags)), p.winner, a.local)
 	if err != nil {
 		return 0, err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("insert %s: %w", p.displayRef, err)
 	}
-	if _, err := a.exec("insertDoc", id, string(rels), p.body, p.raw); err != nil {
+	if _, err := a.exec(a.st.insertDoc, "insert "+p.displayRef, id, jsonString(nonNil(p.fields.relations)), p.body, p.raw); err != nil {
 		return 0, err
 	}
 	return id, nil
 }
 
 func (a *applier) index(id int64, ref string, f indexFields) error {
-	if _, err := a.exec("fts", id, f.name, f.title, f.description, strings.Join(f.tags, " "),
+	if _, err := a.exec(a.st.fts, "index "+ref, id, f.name, f.title, f.description, strings.Join(f.tags, " "),
 		refName(f.owner), f.typ+" "+f.kind, refName(f.system), f.links, f.annotations, f.facetTokens()); err != nil {
 		return err
 	}
-	for _, t := range f.tags {
-		if _, err := a.exec("tag", strings.ToLower(t), id); err != nil {
+	if err := a.indexTags(id, f.tags); err != nil {
+		return err
+	}
+	return a.indexRelations(ref, f.relations)
+}
+
+func (a *applier) indexTags(id int64, tags []string) error {
+	for _, t := range tags {
+		if _, err := a.exec(a.st.tag, "index tag "+t, strings.ToLower(t), id); err != nil {
 			return err
 		}
 	}
-	for _, rel := range f.relations {
-		if _, err := a.exec("rel", ref, rel[0], strings.ToLower(rel[1]), rel[1]); err != nil {
+	return nil
+}
+
+func (a *applier) indexRelations(ref string, rels [][2]string) error {
+	for _, rel := range rels {
+		if _, err := a.exec(a.st.rel, "index relation of "+ref, ref, rel[0], strings.ToLower(rel[1]), rel[1]); err != nil {
 			return err
 		}
 	}
@@ -299,23 +472,23 @@ func (a *applier) index(id int64, ref string, f indexFields) error {
 // unindex removes a winner's search row, tags and relations (relations are
 // keyed by ref: a ref has one winner at a time).
 func (a *applier) unindex(id int64, ref string) error {
-	if _, err := a.exec("unFts", id); err != nil {
+	if _, err := a.exec(a.st.unFts, "unindex "+ref, id); err != nil {
 		return err
 	}
-	if _, err := a.exec("unTags", id); err != nil {
+	if _, err := a.exec(a.st.unTags, "unindex "+ref, id); err != nil {
 		return err
 	}
-	_, err := a.exec("unRels", ref)
+	_, err := a.exec(a.st.unRels, "unindex "+ref, ref)
 	return err
 }
 
 // promote makes a stored document the winner of its ref.
 func (a *applier) promote(id int64) error {
-	if _, err := a.exec("setWin", 1, id); err != nil {
+	if _, err := a.exec(a.st.setWin, "promote", 1, id); err != nil {
 		return err
 	}
 	var ref, name, title, desc, kind, typ, lifecycle, tags, owner, system, rels, body string
-	if err := a.stmts["loadRow"].QueryRowContext(a.ctx, id).Scan(&ref, &name, &title, &desc, &kind, &typ, &lifecycle, &tags, &owner, &system, &rels, &body); err != nil {
+	if err := a.st.loadRow.QueryRowContext(a.ctx, id).Scan(&ref, &name, &title, &desc, &kind, &typ, &lifecycle, &tags, &owner, &system, &rels, &body); err != nil {
 		return fmt.Errorf("load entity %d: %w", id, err)
 	}
 	var raw map[string]any

@@ -6,9 +6,16 @@
 // catalog/model and reading sources in catalog/source; this package is the
 // machinery that keeps the cache in step with the sources.
 //
+// The operations, their options and results are in api.go.
+//
 // Rules:
 //   - Each sync of a source is one transaction: a sync that fails or is killed
 //     leaves the previous cache intact and readable.
+//   - A source that cannot be read completely (an I/O error, a git
+//     repository repacked underneath) fails its sync: the previous cache and
+//     the commit or fingerprints it was read at are kept, so the next sync
+//     reads what changed since then. Only bad files (syntax, validation,
+//     size) are problems that leave their entities out.
 //   - A sync re-reads only files whose content changed since the last one.
 //   - When two documents declare the same entity ref, the first wins: lowest
 //     source position, then file path, then position in the file. The others
@@ -20,9 +27,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/paved-dev/paved/internal/audit"
+	"github.com/paved-dev/paved/internal/catalog/source"
+	"github.com/paved-dev/paved/internal/problem"
 	"github.com/paved-dev/paved/internal/store"
 )
 
@@ -43,36 +53,6 @@ const (
 	OriginLocal = "local"
 )
 
-// Source is where catalog descriptors are read from.
-type Source struct {
-	// Name identifies the source (lower-case letters, digits and dashes).
-	Name string `json:"name"`
-	// Kind is dir, git or embedded.
-	Kind string `json:"kind"`
-	// Target is a directory path (dir), a git URL (git) or the name of an
-	// embedded file system (embedded).
-	Target string `json:"target"`
-	// Ref is the git branch, tag or commit to read ("" = default branch).
-	Ref string `json:"ref,omitempty"`
-	// Subdir is the directory inside the target that is the source's root.
-	Subdir string `json:"subdir,omitempty"`
-	// Glob selects root descriptor files ("" = catalog-info.yaml at the root).
-	Glob string `json:"glob,omitempty"`
-	// Origin is platform (from platform.yaml), user (added with add-source)
-	// or local (registered on this machine, e.g. by a scaffold).
-	Origin string `json:"origin"`
-}
-
-// Options configures a Service.
-type Options struct {
-	Store *store.Store
-	Audit *audit.Log
-	// CacheDir holds clones of git sources.
-	CacheDir string
-	// Embedded maps embedded source targets to their file systems.
-	Embedded map[string]fs.FS
-}
-
 // Service is the catalog capability.
 type Service struct {
 	st       *store.Store
@@ -87,6 +67,9 @@ type Service struct {
 	facetMu  sync.Mutex
 	facetGen string
 	facetAll map[string][]FacetCount
+
+	// wrapSnapshot, when set (by tests), wraps every snapshot a sync reads.
+	wrapSnapshot func(Source, source.Snapshot) source.Snapshot
 }
 
 // New returns a catalog service over an opened store.
@@ -98,9 +81,31 @@ func (s *Service) cloneDir(name string) string {
 	return filepath.Join(s.cacheDir, "sources", name+".git")
 }
 
-// NotFoundError reports an entity reference that matches nothing.
-type NotFoundError struct{ Ref string }
+// NotFoundError reports an entity reference that matches nothing. It is a
+// problem.NotFound error; its message names the reference and the closest
+// entities there are.
+type NotFoundError struct {
+	// Ref is the reference as given.
+	Ref string
+	// Suggestions are the full references of the closest entities, best
+	// first (at most three; none when nothing is close).
+	Suggestions []string
+}
 
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("no entity matches %q: check the name, or find it with `paved catalog search %s`", e.Ref, e.Ref)
+	if len(e.Suggestions) > 0 {
+		return fmt.Sprintf("no entity %s; did you mean %s?", e.Ref, orList(e.Suggestions))
+	}
+	return fmt.Sprintf("no entity %s: check the name, or look for it with `paved catalog search %s`", e.Ref, e.Ref)
+}
+
+// ProblemKind classifies the error for the UI and exit codes.
+func (e *NotFoundError) ProblemKind() problem.Kind { return problem.NotFound }
+
+// orList joins items as "a, b or c".
+func orList(items []string) string {
+	if len(items) == 1 {
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paved-dev/paved/internal/problem"
 	"github.com/paved-dev/paved/internal/testenv"
 )
 
@@ -157,6 +158,45 @@ spec: {type: library, lifecycle: production, owner: team-a}
 	var nf *NotFoundError
 	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "paved catalog search") {
 		t.Errorf("unknown ref: %v", err)
+	}
+}
+
+func TestAMissingEntityIsNotFoundAndNamesCloseMatches(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	addDir(t, s, "org", testenv.WriteFiles(t, t.TempDir(), orgFiles()))
+	syncOK(t, s, "org")
+	for _, c := range []struct {
+		ref  string
+		want []string
+	}{
+		// One typo away; the kind asked for comes first among equals.
+		{"payments-servce", []string{"component:default/payments-service"}},
+		{"component:default/paymnts-api", []string{"api:default/payments-api"}},
+		{"chekout", []string{"component:default/checkout"}},
+		// Contained in a name.
+		{"payments", []string{"api:default/payments-api", "component:default/payments-service", "resource:default/payments-db"}},
+	} {
+		_, err := s.Resolve(ctx, c.ref)
+		var nf *NotFoundError
+		if !errors.As(err, &nf) || problem.KindOf(err) != problem.NotFound {
+			t.Errorf("Resolve(%q) = %v, want a not_found *NotFoundError", c.ref, err)
+			continue
+		}
+		if !slices.Equal(nf.Suggestions, c.want) {
+			t.Errorf("Resolve(%q) suggests %q, want %q", c.ref, nf.Suggestions, c.want)
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, "no entity "+c.ref+"; did you mean "+c.want[0]) || !strings.HasSuffix(msg, "?") {
+			t.Errorf("message = %q", msg)
+		}
+	}
+	_, err := s.Entity(ctx, "zzz-unrelated")
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || len(nf.Suggestions) != 0 || !strings.Contains(err.Error(), "no entity zzz-unrelated") || !strings.Contains(err.Error(), "paved catalog search") {
+		t.Errorf("nothing close: %v", err)
+	}
+	if _, err := s.Graph(ctx, "chekout", GraphOptions{}); problem.KindOf(err) != problem.NotFound || !strings.Contains(err.Error(), "component:default/checkout") {
+		t.Errorf("Graph of a missing entity: %v", err)
 	}
 }
 
@@ -440,7 +480,7 @@ func TestBadFilesAreReportedAndNeverStopTheRest(t *testing.T) {
 	if r.Entities != 3 { // root location, checkout, still-loaded
 		t.Errorf("entities = %d, want 3", r.Entities)
 	}
-	byFile := map[string]FileError{}
+	byFile := map[string]problem.Problem{}
 	for _, e := range r.Errors {
 		byFile[e.File] = e
 	}
@@ -457,15 +497,18 @@ func TestBadFilesAreReportedAndNeverStopTheRest(t *testing.T) {
 			t.Errorf("no problem reported for %s; have %+v", f, r.Errors)
 			continue
 		}
-		if !strings.Contains(e.Message, frag) {
-			t.Errorf("%s: message %q should mention %q", f, e.Message, frag)
+		if !strings.Contains(e.String(), frag) || !strings.HasPrefix(e.String(), f+":") {
+			t.Errorf("%s: problem %q should name the file and mention %q", f, e.String(), frag)
 		}
 	}
 	if e := byFile["syntax.yaml"]; e.Line == 0 {
 		t.Errorf("syntax error without a line: %+v", e)
 	}
-	if e := byFile["invalid.yaml"]; e.Line == 0 {
-		t.Errorf("validation error without a line: %+v", e)
+	if e := byFile["invalid.yaml"]; e.Line != 5 || e.Field != "spec.owner" {
+		t.Errorf("validation error without its line and field: %+v", e)
+	}
+	if e := byFile["syntax.yaml"]; e.Line != 4 {
+		t.Errorf("syntax error at line %d, want 4 (the unclosed list): %+v", e.Line, e)
 	}
 	st, err := s.Status(ctx)
 	if err != nil {

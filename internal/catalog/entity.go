@@ -1,14 +1,17 @@
 package catalog
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paved-dev/paved/internal/catalog/model"
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // AmbiguousError reports a short reference that matches several entities.
@@ -16,6 +19,10 @@ type AmbiguousError struct {
 	Ref        string
 	Candidates []string
 }
+
+// ProblemKind classifies the error: the reference given is not precise
+// enough, which the user must fix.
+func (e *AmbiguousError) ProblemKind() problem.Kind { return problem.Invalid }
 
 func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("%q matches %d entities (%s): use the full reference, e.g. %s",
@@ -74,7 +81,11 @@ func (s *Service) resolve(ctx context.Context, ref string) (int64, EntitySummary
 	}
 	switch len(found) {
 	case 0:
-		return 0, EntitySummary{}, &NotFoundError{Ref: ref}
+		sugg, err := s.suggest(ctx, kind, name)
+		if err != nil {
+			return 0, EntitySummary{}, fmt.Errorf("resolve %q: %w", ref, err)
+		}
+		return 0, EntitySummary{}, &NotFoundError{Ref: in, Suggestions: sugg}
 	case 1:
 		return ids[0], found[0], nil
 	}
@@ -188,11 +199,8 @@ func (s *Service) relations(ctx context.Context, key string) ([]RelationView, er
 		}
 		out = append(out, v)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Type != out[j].Type {
-			return out[i].Type < out[j].Type
-		}
-		return out[i].TargetRef < out[j].TargetRef
+	slices.SortStableFunc(out, func(a, b RelationView) int {
+		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.TargetRef, b.TargetRef))
 	})
 	return out, nil
 }
@@ -219,4 +227,99 @@ func (s *Service) summaries(ctx context.Context, keys []string) (map[string]Enti
 		out[key] = sm
 	}
 	return out, rows.Err()
+}
+
+// maxSuggestions is how many close matches a NotFoundError names.
+const maxSuggestions = 3
+
+// suggest finds the entities whose names are closest to name (a typo away,
+// or containing it), those of kind first: the full references of at most
+// maxSuggestions, best first. It reads names only, one row at a time.
+func (s *Service) suggest(ctx context.Context, kind, name string) ([]string, error) {
+	want := strings.ToLower(name)
+	budget := max(1, min(3, utf8.RuneCountInString(want)/3))
+	rows, err := s.st.R.QueryContext(ctx, `SELECT display_ref, kind, name FROM catalog_entities WHERE winner = 1`)
+	if err != nil {
+		return nil, fmt.Errorf("look for close matches: %w", err)
+	}
+	defer rows.Close()
+	type match struct {
+		ref   string
+		score int // lower is closer
+	}
+	var best []match
+	for rows.Next() {
+		var ref, k, n string
+		if err := rows.Scan(&ref, &k, &n); err != nil {
+			return nil, fmt.Errorf("look for close matches: %w", err)
+		}
+		n = strings.ToLower(n)
+		d, ok := editDistance(want, n, budget)
+		switch {
+		case ok:
+		case len(want) >= 3 && strings.Contains(n, want):
+			d = budget + 1 // "pay" for payments-api: a match, after the typos
+		default:
+			continue
+		}
+		score := 2 * d
+		if kind != "" && !strings.EqualFold(kind, k) {
+			score++
+		}
+		best = append(best, match{ref, score})
+		slices.SortFunc(best, func(a, b match) int { return cmp.Or(cmp.Compare(a.score, b.score), strings.Compare(a.ref, b.ref)) })
+		if len(best) > maxSuggestions {
+			best = best[:maxSuggestions]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look for close matches: %w", err)
+	}
+	out := make([]string, len(best))
+	for i, m := range best {
+		out[i] = m.ref
+	}
+	return out, nil
+}
+
+// editDistance is the Levenshtein distance between a and b (by rune) when it
+// is at most limit; ok is false when it is larger. It gives up as soon as
+// the limit cannot be met, so most names cost a few comparisons.
+func editDistance(a, b string, limit int) (d int, ok bool) {
+	ra, rb := []rune(a), []rune(b)
+	if abs(len(ra)-len(rb)) > limit {
+		return 0, false
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return 0, false
+		}
+		prev, cur = cur, prev
+	}
+	if prev[len(rb)] > limit {
+		return 0, false
+	}
+	return prev[len(rb)], true
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -19,7 +19,7 @@ func newService(t *testing.T) (*Service, *store.Store) {
 // newServiceTB opens a catalog service on a fresh database in dir.
 func newServiceTB(t testing.TB, dir string) (*Service, *store.Store) {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(dir, "paved.db"))
+	st, err := store.Open(context.Background(), filepath.Join(dir, "paved.db"), audit.Schema(), Schema())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func TestHelperProcessSyncThenHang(t *testing.T) {
 		return // not the helper process
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, db)
+	st, err := store.Open(ctx, db, audit.Schema(), Schema())
 	if err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
@@ -49,7 +49,7 @@ func TestKilledSyncLeavesThePreviousCacheIntact(t *testing.T) {
 	if _, err := orggen.Generate(srcDir, orggen.Options{Entities: 2500, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, db)
+	st, err := store.Open(ctx, db, audit.Schema(), Schema())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestKilledSyncLeavesThePreviousCacheIntact(t *testing.T) {
 	_ = cmd.Wait()
 
 	// The old cache is complete and consistent.
-	st, err = store.Open(ctx, db)
+	st, err = store.Open(ctx, db, audit.Schema(), Schema())
 	if err != nil {
 		t.Fatal(err)
 	}

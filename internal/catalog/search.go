@@ -1,12 +1,13 @@
 package catalog
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -286,11 +287,8 @@ func textFacets(ctx context.Context, conn *sql.Conn, q SearchQuery, match string
 			}
 			list = append(list, FacetCount{Value: v, Count: n})
 		}
-		sort.Slice(list, func(i, j int) bool {
-			if list[i].Count != list[j].Count {
-				return list[i].Count > list[j].Count
-			}
-			return list[i].Value < list[j].Value
+		slices.SortFunc(list, func(a, b FacetCount) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))
 		})
 		if len(list) > 50 {
 			list = list[:50]

@@ -131,26 +131,6 @@ func deleteSource(ctx context.Context, tx *sql.Tx, name string) error {
 	return bumpGeneration(ctx, tx)
 }
 
-// AddSourceOptions describes a source to add.
-type AddSourceOptions struct {
-	// Target is a git URL or a local directory.
-	Target string
-	// Name defaults to the repository or directory name.
-	Name string
-	// Ref is the git branch or tag ("" = default branch).
-	Ref string
-	// Subdir is a directory inside the target to read from.
-	Subdir string
-	// Glob selects descriptor files ("" = catalog-info.yaml at the root).
-	Glob string
-	// Local registers the source as this machine's only (origin local): its
-	// entities are marked local until the organisation's catalog has them.
-	Local bool
-	// Git forces treating a local path as a git repository (read its
-	// committed HEAD) rather than a directory (read the files on disk).
-	Git bool
-}
-
 // AddSource registers a user source after the platform's. It does not sync.
 func (s *Service) AddSource(ctx context.Context, o AddSourceOptions) (src Source, err error) {
 	defer func() {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/paved-dev/paved/internal/catalog/source"
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // Status reports every source's cache: last sync, commit, entity count and
-// every problem found (bad files, missing targets, duplicate refs).
+// every problem found (bad files, missing targets, duplicate refs). Stored
+// problems written before problem.Problem ({file, line, message}) read the
+// same.
 func (s *Service) Status(ctx context.Context) ([]SourceStatus, error) {
 	rows, err := s.st.R.QueryContext(ctx, `SELECT `+sourceCols+`, commit_id, last_sync_at, last_attempt_at, last_error, walk_errors,
 		(SELECT count(*) FROM catalog_entities e WHERE e.source = s.name AND e.winner = 1),
@@ -29,12 +31,10 @@ func (s *Service) Status(ctx context.Context) ([]SourceStatus, error) {
 			return nil, fmt.Errorf("read catalog status: %w", err)
 		}
 		st.LastSyncAt, st.LastAttemptAt = parseTime(lastSync), parseTime(lastAttempt)
-		st.Errors = []FileError{}
-		var probs []source.Problem
+		st.Errors = []problem.Problem{}
+		var probs []problem.Problem
 		_ = json.Unmarshal([]byte(walkErrs), &probs)
-		for _, p := range probs {
-			st.Errors = append(st.Errors, FileError{Source: st.Name, File: p.Path, Line: p.Line, Message: p.Message})
-		}
+		st.Errors = append(st.Errors, probs...)
 		out = append(out, st)
 	}
 	rows.Close()
@@ -56,15 +56,16 @@ func (s *Service) Status(ctx context.Context) ([]SourceStatus, error) {
 			frows.Close()
 			return nil, fmt.Errorf("read file problems: %w", err)
 		}
-		var probs []source.Problem
+		var probs []problem.Problem
 		_ = json.Unmarshal([]byte(errs), &probs)
 		if st := byName[src]; st != nil {
-			for _, p := range probs {
-				st.Errors = append(st.Errors, FileError{Source: src, File: p.Path, Line: p.Line, Message: p.Message})
-			}
+			st.Errors = append(st.Errors, probs...)
 		}
 	}
 	frows.Close()
+	if err := frows.Err(); err != nil {
+		return nil, fmt.Errorf("read file problems: %w", err)
+	}
 	// Duplicates: every document that lost its ref to another.
 	drows, err := s.st.R.QueryContext(ctx, `SELECT d.source, d.path, d.line, d.display_ref, w.source, w.path, w.line
 		FROM catalog_entities d JOIN catalog_entities w ON w.ref = d.ref AND w.winner = 1
@@ -80,8 +81,9 @@ func (s *Service) Status(ctx context.Context) ([]SourceStatus, error) {
 			return nil, fmt.Errorf("read duplicates: %w", err)
 		}
 		if st := byName[src]; st != nil {
-			st.Errors = append(st.Errors, FileError{Source: src, File: path, Line: line,
-				Message: fmt.Sprintf("duplicate entity %s: already defined in %s:%s:%d, which is kept; rename one of them or delete this copy", ref, wsrc, wpath, wline)})
+			st.Errors = append(st.Errors, problem.Problem{File: path, Line: line, Field: "metadata.name",
+				Message: fmt.Sprintf("duplicate entity %s: already defined in %s:%s:%d, which is kept", ref, wsrc, wpath, wline),
+				Fix:     "rename one of them or delete this copy"})
 		}
 	}
 	return out, drows.Err()

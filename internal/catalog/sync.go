@@ -7,28 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/paved-dev/paved/internal/catalog/model"
 	"github.com/paved-dev/paved/internal/catalog/source"
+	"github.com/paved-dev/paved/internal/problem"
 	"github.com/paved-dev/paved/internal/progress"
 )
 
 // SyncTopic is the progress topic of catalog syncs.
 const SyncTopic = "catalog:sync"
-
-// SyncOptions selects what Sync reads.
-type SyncOptions struct {
-	// Source limits the sync to one source ("" = all, in precedence order).
-	Source string
-	// Full re-reads every file, even those whose content did not change.
-	Full bool
-	// Quiet skips the audit entry when nothing changed (background syncs).
-	Quiet bool
-}
 
 // Sync brings the cache in step with the sources. A source that fails keeps
 // its previous cache; its result carries the error. The returned error is
@@ -108,7 +100,7 @@ func (s *Service) EnsureSynced(ctx context.Context, rep progress.Reporter) error
 
 func (s *Service) syncOne(ctx context.Context, src Source, full bool, rep progress.Reporter) SyncResult {
 	start := time.Now()
-	res := SyncResult{Source: src.Name, Errors: []FileError{}}
+	res := SyncResult{Source: src.Name, Errors: []problem.Problem{}}
 	fail := func(err error) SyncResult {
 		res.Error = err.Error()
 		res.DurationMs = ms(time.Since(start))
@@ -126,6 +118,9 @@ func (s *Service) syncOne(ctx context.Context, src Source, full bool, rep progre
 		return fail(err)
 	}
 	defer closeSnap()
+	if s.wrapSnapshot != nil {
+		snap = s.wrapSnapshot(src, snap)
+	}
 	res.Commit = commit
 	staleMsg := ""
 	if stale != nil {
@@ -140,34 +135,28 @@ func (s *Service) syncOne(ctx context.Context, src Source, full bool, rep progre
 		known, changed = nil, nil
 	}
 	rep.Report(progress.Event{Topic: SyncTopic, Source: src.Name, Stage: "read", Message: "reading descriptor files"})
+	// A walk that cannot read every file fails (source.ReadError): nothing
+	// below runs, so neither the entities nor the commit or fingerprints
+	// they were read at change, and the next sync reads what changed since.
 	w, err := source.Walk(ctx, snap, source.Options{Glob: src.Glob, Known: known, Changed: changed})
 	if err != nil {
-		return fail(err)
-	}
-	reached := map[string]bool{}
-	for _, p := range w.Reached {
-		reached[p] = true
+		return fail(fmt.Errorf("read source %s: %w", src.Name, err))
 	}
 	var removed []string
-	for p := range prev.files {
-		if !reached[p] {
+	for _, p := range slices.Sorted(maps.Keys(prev.files)) {
+		if _, ok := slices.BinarySearch(w.Reached, p); !ok {
 			removed = append(removed, p)
 		}
 	}
-	sort.Strings(removed)
 	res.FilesRead, res.FilesRemoved = len(w.Read), len(removed)
 	for _, f := range w.Read {
-		for _, p := range f.Problems {
-			res.Errors = append(res.Errors, FileError{Source: src.Name, File: p.Path, Line: p.Line, Message: p.Message})
-		}
+		res.Errors = append(res.Errors, f.Problems...)
 	}
-	for _, p := range w.Problems {
-		res.Errors = append(res.Errors, FileError{Source: src.Name, File: p.Path, Line: p.Line, Message: p.Message})
-	}
-	walkErrs, _ := json.Marshal(nonNil(w.Problems))
+	res.Errors = append(res.Errors, w.Problems...)
+	walkErrs := jsonString(nonNil(w.Problems))
 	if len(w.Read) == 0 && len(removed) == 0 {
 		res.Unchanged = true
-		if _, err := s.st.W.ExecContext(ctx, `UPDATE catalog_sources SET walk_errors = ? WHERE name = ?`, string(walkErrs), src.Name); err != nil {
+		if _, err := s.st.W.ExecContext(ctx, `UPDATE catalog_sources SET walk_errors = ? WHERE name = ?`, walkErrs, src.Name); err != nil {
 			return fail(fmt.Errorf("save sync state: %w", err))
 		}
 		return s.finishUnchanged(ctx, src, res, staleMsg, start)
@@ -183,7 +172,7 @@ func (s *Service) syncOne(ctx context.Context, src Source, full bool, rep progre
 		}
 		now := time.Now().UTC().Format(time.RFC3339Nano)
 		_, err = tx.ExecContext(ctx, `UPDATE catalog_sources SET commit_id = ?, last_sync_at = ?, last_attempt_at = ?, last_error = ?, walk_errors = ? WHERE name = ?`,
-			commit, now, now, staleMsg, string(walkErrs), src.Name)
+			commit, now, now, staleMsg, walkErrs, src.Name)
 		if err != nil {
 			return fmt.Errorf("save sync state: %w", err)
 		}
@@ -199,10 +188,12 @@ func (s *Service) syncOne(ctx context.Context, src Source, full bool, rep progre
 	return res
 }
 
+// finishUnchanged records a sync that changed no entity: every file the
+// source reaches was read or known unchanged, so its commit is synced.
 func (s *Service) finishUnchanged(ctx context.Context, src Source, res SyncResult, staleMsg string, start time.Time) SyncResult {
 	now := time.Now().UTC().Format(time.RFC3339Nano)
-	if _, err := s.st.W.ExecContext(ctx, `UPDATE catalog_sources SET last_sync_at = ?, last_attempt_at = ?, last_error = ? WHERE name = ?`,
-		now, now, staleMsg, src.Name); err != nil {
+	if _, err := s.st.W.ExecContext(ctx, `UPDATE catalog_sources SET commit_id = ?, last_sync_at = ?, last_attempt_at = ?, last_error = ? WHERE name = ?`,
+		res.Commit, now, now, staleMsg, src.Name); err != nil {
 		res.Error = fmt.Sprintf("save sync state: %v", err)
 	}
 	res.Entities = s.countEntities(ctx, src.Name)
@@ -332,13 +323,8 @@ func fieldsOf(name, title, desc, kind, typ string, tags []string, raw map[string
 		f.links = b.String()
 	}
 	if ann, ok := meta["annotations"].(map[string]any); ok {
-		keys := make([]string, 0, len(ann))
-		for k := range ann {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		var b strings.Builder
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(ann)) {
 			fmt.Fprintf(&b, "%s %v ", k, ann[k])
 		}
 		f.annotations = b.String()

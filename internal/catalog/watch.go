@@ -5,15 +5,6 @@ import (
 	"time"
 )
 
-// WatchOptions sets how often Watch looks at sources.
-type WatchOptions struct {
-	// LocalEvery is the interval for directory sources: a sync that finds
-	// nothing changed only compares file sizes and times, so it is cheap.
-	LocalEvery time.Duration
-	// RemoteEvery is the interval for git sources (each sync fetches).
-	RemoteEvery time.Duration
-}
-
 // Watch keeps the cache in step with the sources until ctx ends, calling
 // onChange after any sync that changed the catalog. Failures are recorded in
 // the sources' status (and the audit log) like any sync; offline is normal.
