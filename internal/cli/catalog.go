@@ -65,16 +65,7 @@ func (e *env) catalogSync() *cobra.Command {
 				} else {
 					e.printSyncResults(res)
 				}
-				failed := 0
-				for _, r := range res {
-					if r.Error != "" {
-						failed++
-					}
-				}
-				if failed > 0 {
-					return fmt.Errorf("%d of %d sources failed to sync; their previous cache is kept (see `paved catalog status`)", failed, len(res))
-				}
-				return nil
+				return syncFailed(res)
 			})
 		},
 	}
@@ -102,17 +93,39 @@ func (e *env) printSyncResults(res []catalog.SyncResult) {
 		if r.Error != "" {
 			fmt.Fprintf(e.deps.Stderr, "%s: %s\n", r.Source, r.Error)
 		}
-		for _, fe := range r.Errors {
-			fmt.Fprintf(e.deps.Stderr, "%s: %s\n", r.Source, formatFileError(fe))
+		for _, p := range r.Errors {
+			fmt.Fprintf(e.deps.Stderr, "%s: %s\n", r.Source, p)
 		}
 	}
 }
 
-func formatFileError(fe catalog.FileError) string {
-	if fe.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", fe.File, fe.Line, fe.Message)
+// syncFailed is the error of a command whose syncs did not all succeed:
+// their previous cache is kept. Its exit code is 1 in every output mode.
+func syncFailed(res []catalog.SyncResult) error {
+	failed := 0
+	for _, r := range res {
+		if r.Error != "" {
+			failed++
+		}
 	}
-	return fmt.Sprintf("%s: %s", fe.File, fe.Message)
+	if failed == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d of %d sources failed to sync; their previous cache is kept (see `paved catalog status`)", failed, len(res))
+}
+
+// addSourceResult is the -o json output of add-source: the source added
+// and its first sync (empty with --no-sync).
+type addSourceResult struct {
+	Source catalog.Source       `json:"source"`
+	Sync   []catalog.SyncResult `json:"sync"`
+}
+
+func nonNilResults(res []catalog.SyncResult) []catalog.SyncResult {
+	if res == nil {
+		return []catalog.SyncResult{}
+	}
+	return res
 }
 
 func shortCommit(c string) string {
@@ -154,14 +167,19 @@ committed HEAD instead.`,
 					}
 				}
 				if e.json() {
-					return e.printJSON(map[string]any{"source": src, "sync": res})
-				}
-				fmt.Fprintf(e.deps.Stdout, "Added source %s (%s %s)\n", src.Name, src.Kind, src.Target)
-				if len(res) > 0 {
-					e.printSyncResults(res)
-					if res[0].Error != "" {
-						return fmt.Errorf("the source was added but its first sync failed: fix the cause and run `paved catalog sync --source %s`", src.Name)
+					if err := e.printJSON(addSourceResult{Source: src, Sync: nonNilResults(res)}); err != nil {
+						return err
 					}
+				} else {
+					fmt.Fprintf(e.deps.Stdout, "Added source %s (%s %s)\n", src.Name, src.Kind, src.Target)
+					if len(res) > 0 {
+						e.printSyncResults(res)
+					}
+				}
+				if syncFailed(res) != nil {
+					// The JSON above says so too (sync[0].error); the exit code
+					// is the same as for people.
+					return fmt.Errorf("the source was added but its first sync failed: fix the cause and run `paved catalog sync --source %s`", src.Name)
 				}
 				return nil
 			})
@@ -392,8 +410,8 @@ func (e *env) catalogStatus() *cobra.Command {
 					}
 					if len(s.Errors) > 0 {
 						fmt.Fprintf(e.deps.Stdout, "\n%s problems:\n", s.Name)
-						for _, fe := range s.Errors {
-							fmt.Fprintln(e.deps.Stdout, "  "+formatFileError(fe))
+						for _, p := range s.Errors {
+							fmt.Fprintln(e.deps.Stdout, "  "+p.String())
 						}
 					}
 				}

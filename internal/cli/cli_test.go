@@ -412,7 +412,7 @@ func TestExitCodes(t *testing.T) {
 		{"missing argument", []string{"catalog", "show"}, 2, []string{"accepts 1 arg"}},
 		{"unknown command", []string{"deploy-everything"}, 2, []string{"unknown command"}},
 		{"unknown subcommand", []string{"catalog", "snyc"}, 2, []string{`unknown command "snyc"`}},
-		{"unknown entity", []string{"catalog", "show", "no-such-service"}, 1, []string{`no entity matches "no-such-service"`, "paved catalog search no-such-service"}},
+		{"unknown entity", []string{"catalog", "show", "no-such-service"}, 1, []string{"no entity no-such-service", "paved catalog search no-such-service"}},
 		{"unknown graph root", []string{"catalog", "graph", "no-such-service"}, 1, []string{"no-such-service", "paved catalog search"}},
 		{"unknown source", []string{"catalog", "sync", "--source", "nope"}, 1, []string{`no catalog source named "nope"`, "paved catalog status"}},
 		{"missing directory", []string{"catalog", "add-source", "/no/such/dir"}, 1, []string{"not a git URL nor an existing directory"}},
