@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { errorMessage } from './common/backend';
 import { getPlatform, onCatalogChanged, onSyncProgress } from './catalog/api';
 import { Loading } from './common/components';
 import { handleSlashKey } from './common/focus';
@@ -30,7 +31,7 @@ export function App() {
 
   useEffect(() => {
     getPlatform().then(setPlatform, (err: unknown) =>
-      setPlatformError(err instanceof Error ? err.message : String(err)),
+      setPlatformError(errorMessage(err)),
     );
   }, [version]);
 

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { getEntity } from './api';
-import { EntityLink, ErrorBox, KindBadge, Loading, RefValue, Tag, Tags } from '../common/components';
+import { EntityLink, ErrorBox, KindBadge, Loading, NotFoundBox, RefValue, Tag, Tags } from '../common/components';
 import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
-import { displayName, kindKey } from '../common/refs';
+import { displayName, kindKey, parseRef } from '../common/refs';
 import { compareRelationTypes, relationLabel } from './relations';
-import { graphHref } from '../common/router';
+import { graphHref, hrefFor } from '../common/router';
 import type { EntityDetail, Link, RelationView } from './types';
 import { LifecycleBadge } from './SearchPage';
 import { RunLocally } from '../env/RunLocally';
@@ -26,7 +26,17 @@ export function EntityPage({ entityRef }: { entityRef: string }) {
         <nav className="breadcrumbs" aria-label="Breadcrumb">
           <a href="#/">Catalog</a> <span aria-hidden="true">›</span> <span>{entityRef}</span>
         </nav>
-        <ErrorBox error={error} onRetry={reload} />
+        {error.kind === 'not_found' ? (
+          <NotFoundBox error={error}>
+            There is no entity <code>{entityRef}</code> in the catalog.{' '}
+            <a href={hrefFor({ name: 'search', q: parseRef(entityRef).name, filters: {} })} data-testid="not-found-search">
+              Search the catalog for “{parseRef(entityRef).name}”
+            </a>
+            .
+          </NotFoundBox>
+        ) : (
+          <ErrorBox error={error} onRetry={reload} />
+        )}
       </div>
     );
   }

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { toBackendError, type BackendError } from '../common/backend';
 import { search } from './api';
 import { EntityLink, ErrorBox, KindBadge, Tags } from '../common/components';
 import {
@@ -25,7 +26,7 @@ export function SearchPage({ initialQuery = '', initialFilters = {} }: { initial
   const [query, setQuery] = useState(initialQuery);
   const [filters, setFilters] = useState<Filters>(initialFilters);
   const [results, setResults] = useState<Results | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<BackendError | undefined>();
   const [loading, setLoading] = useState(true);
   const [loadingMore, setLoadingMore] = useState(false);
   const debouncedQuery = useDebounced(query, SEARCH_DEBOUNCE_MS);
@@ -55,7 +56,7 @@ export function SearchPage({ initialQuery = '', initialFilters = {} }: { initial
       },
       (err: unknown) => {
         if (id !== seq.current) return;
-        setError(err instanceof Error ? err.message : String(err));
+        setError(toBackendError(err, 'Search'));
         setLoading(false);
       },
     );
@@ -73,7 +74,7 @@ export function SearchPage({ initialQuery = '', initialFilters = {} }: { initial
       },
       (err: unknown) => {
         setLoadingMore(false);
-        setError(err instanceof Error ? err.message : String(err));
+        setError(toBackendError(err, 'Search'));
       },
     );
   };

@@ -1,4 +1,5 @@
 import { Fragment, useEffect, useState } from 'react';
+import { toBackendError, type BackendError } from '../common/backend';
 import { getStatus, onSyncProgress, sync } from './api';
 import { ErrorBox, formatTime, Loading, relativeTime } from '../common/components';
 import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
@@ -10,7 +11,7 @@ export function StatusPage() {
   const [syncing, setSyncing] = useState(false);
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [results, setResults] = useState<SyncResult[] | null>(null);
-  const [syncError, setSyncError] = useState<string | null>(null);
+  const [syncError, setSyncError] = useState<BackendError | null>(null);
   useDocumentTitle('Sync status', platform?.title);
 
   useEffect(() => onSyncProgress(setProgress), []);
@@ -27,7 +28,7 @@ export function StatusPage() {
         reload();
       },
       (err: unknown) => {
-        setSyncError(err instanceof Error ? err.message : String(err));
+        setSyncError(toBackendError(err, 'Sync'));
         setSyncing(false);
         reload();
       },

@@ -126,6 +126,20 @@ export function ErrorBox({ error, onRetry }: { error: BackendError | string; onR
   );
 }
 
+/**
+ * A page's subject does not exist: say so plainly (no "something went
+ * wrong", no retry), with the backend's words (close matches...) and where
+ * to go instead.
+ */
+export function NotFoundBox({ error, children }: { error: BackendError; children: ReactNode }) {
+  return (
+    <div className="empty not-found" role="alert" data-testid="error" data-kind={error.kind}>
+      <p>{children}</p>
+      <p className="muted small error-message">{error.message}</p>
+    </div>
+  );
+}
+
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
     <div className="loading" role="status" aria-live="polite">

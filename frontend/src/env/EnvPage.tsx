@@ -2,6 +2,7 @@
 // ports, a live log viewer, restart per service, start and stop.
 
 import { useEffect, useRef, useState } from 'react';
+import { errorMessage, toBackendError, type BackendError } from '../common/backend';
 import { EntityLink, ErrorBox, formatTime, Loading, relativeTime } from '../common/components';
 import { useCatalog, useDocumentTitle } from '../common/hooks';
 import { envExport, envPs, onEnvChanged } from './api';
@@ -14,7 +15,7 @@ import type { EnvDeps, Environment, ExportResult, ServiceStatus } from './types'
 /** How often the view asks EnvPs while open (the contract suggests 1–2 s). */
 export const ENV_POLL_MS = 2000;
 
-type Loaded = { env?: Environment; error?: string; loading: boolean };
+type Loaded = { env?: Environment; error?: BackendError; loading: boolean };
 
 /** EnvPs now, then every ENV_POLL_MS, and again on "env:changed" for this environment. */
 function useEnvironment(name: string, opRunning: boolean): Loaded & { refresh: () => void } {
@@ -29,7 +30,7 @@ function useEnvironment(name: string, opRunning: boolean): Loaded & { refresh: (
         const env = await envPs(name);
         if (!cancelled) setState({ env, loading: false });
       } catch (err) {
-        if (!cancelled) setState((s) => ({ env: s.env, error: err instanceof Error ? err.message : String(err), loading: false }));
+        if (!cancelled) setState((s) => ({ env: s.env, error: toBackendError(err, 'EnvPs'), loading: false }));
       }
       if (!cancelled) timer = setTimeout(load, ENV_POLL_MS);
     };
@@ -156,8 +157,8 @@ export function EnvPage({ name }: { name: string }) {
 
       {op && <OperationPanel op={op} onDismiss={busy ? undefined : () => clearOperation(name)} />}
       {error && (
-        <div className="env-stale muted small" role="status" data-testid="env-refresh-error" title={error}>
-          Could not refresh: {error}
+        <div className="env-stale muted small" role="status" data-testid="env-refresh-error" title={error.message}>
+          Could not refresh: {error.message}
         </div>
       )}
       {env.notes.length > 0 && (
@@ -318,7 +319,7 @@ function ExportCard({ name, target }: { name: string; target: string }) {
     let cancelled = false;
     envExport(target).then(
       (r) => !cancelled && setRes(r),
-      (err: unknown) => !cancelled && setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => !cancelled && setError(errorMessage(err)),
     );
     return () => {
       cancelled = true;

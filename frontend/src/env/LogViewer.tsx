@@ -2,6 +2,7 @@
 // EnvLogsFollow stream (one service or all), with a free-text filter.
 
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { errorMessage } from '../common/backend';
 import { envLogsFollow, envLogsStop, onEnvLog, onEnvLogEnd } from './api';
 import type { EnvLogBatch, LogLine } from './types';
 
@@ -159,7 +160,7 @@ export function LogViewer({
         if (earlyEnds.has(id)) ended(earlyEnds.get(id));
       },
       (err: unknown) => {
-        if (!cancelled) setStatus({ kind: 'unavailable', message: err instanceof Error ? err.message : String(err) });
+        if (!cancelled) setStatus({ kind: 'unavailable', message: errorMessage(err) });
       },
     );
     return () => {

@@ -4,6 +4,7 @@
 // environment view both show the same operation.
 
 import { useSyncExternalStore } from 'react';
+import { errorMessage } from '../common/backend';
 import { envDown, envRestart, envUp, onEnvProgress } from './api';
 import type { DownResult, EnvDownRequest, EnvProgressEvent, EnvUpRequest, Environment } from './types';
 
@@ -120,7 +121,7 @@ function maybeUnsubscribe(): void {
 }
 
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 async function run<T extends Environment | DownResult>(

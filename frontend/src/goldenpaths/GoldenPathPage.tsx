@@ -1,19 +1,18 @@
 import type { ErrorSchema } from '@rjsf/utils';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { ErrorBox, Loading, RefValue, Tags } from '../common/components';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { toBackendError, type BackendError } from '../common/backend';
+import { ErrorBox, Loading, NotFoundBox, ProblemList, RefValue, Tags } from '../common/components';
+import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
 import { getGoldenPath, getScaffoldDefaults, onGoldenPathProgress, scaffold } from './api';
-import '../goldenpaths/goldenpaths.css';
+import { SourceBadge } from './GalleryPage';
+import './goldenpaths.css';
 import { Markdown } from './Markdown';
 import { PreviewPanel, usePreview } from './Preview';
-import { applyProgress, completeProgress, failProgress, initialProgress, ScaffoldProgress, type ProgressState } from './progress';
+import { ScaffoldProgress } from './progress';
 import { ScaffoldResultView } from './Result';
-import { mergePage, pageFields, pageUiSchema, ParameterPageForm } from './schemaForm';
-import type { ParameterPage, ScaffoldResult, TemplateDetail } from './types';
-import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
-import { SourceBadge } from './GalleryPage';
-
-type Values = Record<string, unknown>;
-type Phase = 'form' | 'running' | 'done' | 'failed';
+import { pageFields, pageUiSchema, ParameterPageForm } from './schemaForm';
+import type { ParameterPage, PreviewProblem, TemplateDetail } from './types';
+import { initialWizard, scaffoldRequest, wizardReducer, type FieldError, type Values, type WizardState, type WizardTemplate } from './wizard';
 
 export function GoldenPathPage({ template }: { template: string }) {
   const { platform } = useCatalog();
@@ -25,7 +24,13 @@ export function GoldenPathPage({ template }: { template: string }) {
     return (
       <div className="page">
         <Breadcrumbs title={template} />
-        <ErrorBox error={error} onRetry={reload} />
+        {error.kind === 'not_found' ? (
+          <NotFoundBox error={error}>
+            There is no golden path <code>{template}</code>. <a href="#/new">See the golden paths there are</a>.
+          </NotFoundBox>
+        ) : (
+          <ErrorBox error={error} onRetry={reload} />
+        )}
       </div>
     );
   }
@@ -41,17 +46,18 @@ function Breadcrumbs({ title }: { title: string }) {
   );
 }
 
-/** Join a directory and a name with the directory's own separator. */
-export function joinPath(dir: string, name: string): string {
-  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
-  return dir.endsWith(sep) ? `${dir}${name}` : `${dir}${sep}${name}`;
-}
-
-/** Field errors in a Scaffold rejection ("parameter name: is required" lines). */
-export function parseValueErrors(message: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const m of message.matchAll(/^\s*parameter ([^\s:]+): (.+)$/gm)) (out[m[1]] ??= []).push(m[2].trim());
-  return out;
+/** rjsf's extraErrors for one page: each refused field path nested as rjsf nests it. */
+export function pageErrorSchema(fieldErrors: WizardState['fieldErrors'], fields: readonly string[]): ErrorSchema | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const f of fields) {
+    for (const e of fieldErrors[f] ?? ([] as FieldError[])) {
+      out ??= {};
+      let node = out;
+      for (const seg of e.path.split(/[.[\]]+/).filter(Boolean)) node = (node[seg] ??= {}) as Record<string, unknown>;
+      ((node.__errors ??= []) as string[]).push(e.message);
+    }
+  }
+  return out as ErrorSchema | undefined;
 }
 
 function fieldLabels(pages: ParameterPage[]): Record<string, string> {
@@ -79,95 +85,42 @@ function formatValue(v: unknown): string {
 function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; parentDir?: string }) {
   const pages = detail.parameters;
   const reviewIndex = pages.length;
-  const [values, setValues] = useState<Values>(() => ({ ...detail.defaults }));
-  const [step, setStep] = useState(0);
-  const [reached, setReached] = useState(0);
-  const [live, setLive] = useState<ReadonlySet<number>>(() => new Set());
-  const [extraErrors, setExtraErrors] = useState<Record<number, ErrorSchema | undefined>>({});
-  const [outDir, setOutDir] = useState('');
-  const [outDirEdited, setOutDirEdited] = useState(false);
-  const [push, setPush] = useState('');
-  const [tab, setTab] = useState<'create' | 'readme'>('create');
-  const [phase, setPhase] = useState<Phase>('form');
-  const [progress, setProgress] = useState<ProgressState>(() => initialProgress(detail.steps));
-  const [result, setResult] = useState<ScaffoldResult | undefined>();
-  const [scaffoldError, setScaffoldError] = useState<string | undefined>();
-  const preview = usePreview(detail.name, values, phase === 'form');
+  const tpl = useMemo<WizardTemplate>(
+    () => ({ name: detail.name, pages: pages.map(pageFields), defaults: detail.defaults, steps: detail.steps }),
+    [detail, pages],
+  );
+  const [state, dispatch] = useReducer((s: WizardState, a: Parameters<typeof wizardReducer>[2]) => wizardReducer(tpl, s, a), tpl, initialWizard);
+  const { phase, step, reached, values, tab, progress, result, error } = state;
+  const editing = phase === 'form' || phase === 'review';
+  const preview = usePreview(detail.name, values, editing);
   const labels = useMemo(() => fieldLabels(pages), [pages]);
   const stopEvents = useRef<(() => void) | undefined>(undefined);
   useEffect(() => () => stopEvents.current?.(), []);
 
   const name = typeof values.name === 'string' ? values.name : '';
-  const suggestedOut = parentDir && name ? joinPath(parentDir, name) : '';
-  const effectiveOut = outDirEdited ? outDir : suggestedOut;
   const title = detail.title || detail.name;
 
-  const goTo = (i: number) => {
-    setStep(i);
-    setReached((r) => Math.max(r, i));
-  };
-
-  const onPageChange = (i: number, data: Values) => {
-    setValues((v) => mergePage(v, pageFields(pages[i]), data));
-    if (extraErrors[i]) setExtraErrors((e) => ({ ...e, [i]: undefined }));
-  };
-
   const create = () => {
-    setPhase('running');
-    setScaffoldError(undefined);
-    setProgress(initialProgress(detail.steps));
+    const req = scaffoldRequest(tpl, state);
+    dispatch({ type: 'create' });
     stopEvents.current?.();
     stopEvents.current = onGoldenPathProgress((ev) => {
-      if (ev.source === detail.name) setProgress((p) => applyProgress(p, ev));
+      if (ev.source === detail.name) dispatch({ type: 'progress', event: ev });
     });
     const done = () => {
       stopEvents.current?.();
       stopEvents.current = undefined;
     };
-    scaffold({ template: detail.name, values, outDir: effectiveOut.trim() || undefined, push: push.trim() || undefined }).then(
+    scaffold(req).then(
       (res) => {
         done();
-        setResult(res);
-        setProgress((p) => completeProgress(p, res));
-        setPhase('done');
+        dispatch({ type: 'created', result: res });
       },
       (err: unknown) => {
         done();
-        const msg = err instanceof Error ? err.message : String(err);
-        setProgress((p) => failProgress(p, msg));
-        setScaffoldError(msg);
-        setPhase('failed');
-        // Values the backend refused: show them on their fields.
-        const byField = parseValueErrors(msg);
-        const errs: Record<number, ErrorSchema> = {};
-        pages.forEach((p, i) => {
-          for (const f of pageFields(p)) {
-            if (byField[f]) errs[i] = { ...(errs[i] ?? {}), [f]: { __errors: byField[f] } } as ErrorSchema;
-          }
-        });
-        setExtraErrors(errs);
+        dispatch({ type: 'failed', error: toBackendError(err, 'Scaffold') });
       },
     );
-  };
-
-  const backToForm = () => {
-    setPhase('form');
-    const firstBad = pages.findIndex((_, i) => extraErrors[i]);
-    if (firstBad >= 0) setStep(firstBad);
-  };
-
-  const reset = () => {
-    setValues({ ...detail.defaults });
-    setStep(0);
-    setReached(0);
-    setLive(new Set());
-    setExtraErrors({});
-    setOutDir('');
-    setOutDirEdited(false);
-    setPush('');
-    setResult(undefined);
-    setScaffoldError(undefined);
-    setPhase('form');
   };
 
   return (
@@ -197,7 +150,7 @@ function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; paren
           <ScaffoldResultView result={result} title={name || title} />
           <ScaffoldProgress state={progress} />
           <div className="gp-buttons">
-            <button type="button" className="btn" onClick={reset} data-testid="create-another">
+            <button type="button" className="btn" onClick={() => dispatch({ type: 'reset' })} data-testid="create-another">
               Create another
             </button>
             <a className="btn" href="#/new">
@@ -205,16 +158,9 @@ function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; paren
             </a>
           </div>
         </>
-      ) : phase === 'running' || phase === 'failed' ? (
+      ) : phase === 'scaffolding' || phase === 'failed' ? (
         <div className="gp-running">
-          {scaffoldError && (
-            <div className="error-box" role="alert" data-testid="scaffold-error">
-              <strong>Could not create it.</strong> <span className="error-message gp-pre-line">{scaffoldError}</span>
-              <button type="button" className="btn btn-small" onClick={backToForm} data-testid="back-to-form">
-                Back to the form
-              </button>
-            </div>
-          )}
+          {error && <ScaffoldError error={error} labels={labels} onBack={() => dispatch({ type: 'backToForm' })} />}
           <ScaffoldProgress state={progress} />
         </div>
       ) : (
@@ -227,7 +173,7 @@ function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; paren
               aria-selected={tab === 'create'}
               aria-controls="gp-panel-create"
               className={tab === 'create' ? 'is-active' : ''}
-              onClick={() => setTab('create')}
+              onClick={() => dispatch({ type: 'tab', tab: 'create' })}
               data-testid="tab-create"
             >
               Create
@@ -239,7 +185,7 @@ function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; paren
               aria-selected={tab === 'readme'}
               aria-controls="gp-panel-readme"
               className={tab === 'readme' ? 'is-active' : ''}
-              onClick={() => setTab('readme')}
+              onClick={() => dispatch({ type: 'tab', tab: 'readme' })}
               data-testid="tab-readme"
             >
               About this golden path
@@ -261,7 +207,7 @@ function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; paren
           ) : (
             <div className="gp-layout" id="gp-panel-create" role="tabpanel" aria-labelledby="gp-tab-create">
               <div className="gp-form-col">
-                <Stepper pages={pages} step={step} reached={reached} onGo={goTo} />
+                <Stepper pages={pages} step={step} reached={reached} onGo={(i) => dispatch({ type: 'goTo', step: i })} />
                 <section className="card gp-form-card">
                   {step < reviewIndex ? (
                     <>
@@ -274,15 +220,15 @@ function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; paren
                           key={step}
                           page={pages[step]}
                           values={values}
-                          onChange={(d) => onPageChange(step, d)}
-                          onSubmit={() => goTo(step + 1)}
-                          liveValidate={live.has(step)}
-                          onInvalid={() => setLive((s) => new Set(s).add(step))}
-                          extraErrors={extraErrors[step]}
+                          onChange={(d) => dispatch({ type: 'pageChanged', page: step, data: d })}
+                          onSubmit={() => dispatch({ type: 'goTo', step: step + 1 })}
+                          liveValidate={state.live.includes(step)}
+                          onInvalid={() => dispatch({ type: 'pageInvalid', page: step })}
+                          extraErrors={pageErrorSchema(state.fieldErrors, tpl.pages[step])}
                         >
                           <div className="gp-buttons">
                             {step > 0 && (
-                              <button type="button" className="btn" onClick={() => setStep(step - 1)} data-testid="gp-back">
+                              <button type="button" className="btn" onClick={() => dispatch({ type: 'back' })} data-testid="gp-back">
                                 Back
                               </button>
                             )}
@@ -298,16 +244,13 @@ function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; paren
                       pages={pages}
                       values={values}
                       labels={labels}
-                      outDir={effectiveOut}
+                      outDir={state.outDir}
                       parentDir={parentDir}
-                      onOutDir={(v) => {
-                        setOutDir(v);
-                        setOutDirEdited(true);
-                      }}
-                      push={push}
-                      onPush={setPush}
+                      onOutDir={(v) => dispatch({ type: 'outDir', value: v })}
+                      push={state.push}
+                      onPush={(v) => dispatch({ type: 'push', value: v })}
                       problems={preview.preview?.problems ?? []}
-                      onBack={reviewIndex > 0 ? () => setStep(reviewIndex - 1) : undefined}
+                      onBack={reviewIndex > 0 ? () => dispatch({ type: 'back' }) : undefined}
                       onCreate={create}
                     />
                   )}
@@ -373,7 +316,7 @@ function Review({
   onOutDir: (v: string) => void;
   push: string;
   onPush: (v: string) => void;
-  problems: { field: string; message: string }[];
+  problems: PreviewProblem[];
   onBack?: () => void;
   onCreate: () => void;
 }) {
@@ -423,13 +366,22 @@ function Review({
           <label className="control-label" htmlFor="gp-outdir">
             Folder for the new repository
           </label>
-          <p className="field-description">Created by Paved; it must not exist yet, or be empty.</p>
+          <p className="field-description" data-testid="gp-outdir-default">
+            Created by Paved; it must not exist yet, or be empty. Leave it empty for Paved&rsquo;s default folder
+            {parentDir ? (
+              <>
+                {' '}
+                (in <code>{parentDir}</code>)
+              </>
+            ) : null}
+            .
+          </p>
           <input
             id="gp-outdir"
             className="form-control mono"
             type="text"
             value={outDir}
-            placeholder={parentDir ? `${joinPath(parentDir, name)}` : '/path/to/new-repository'}
+            placeholder={parentDir ? `Default: a new folder in ${parentDir}` : 'Default folder'}
             onChange={(e) => onOutDir(e.target.value)}
             spellCheck={false}
             autoComplete="off"
@@ -467,6 +419,21 @@ function Review({
         </div>
       </form>
     </>
+  );
+}
+
+/** Why the scaffold failed: refused fields are shown on the form too. */
+function ScaffoldError({ error, labels, onBack }: { error: BackendError; labels: Record<string, string>; onBack: () => void }) {
+  // The message repeats the problems one per line after its first line.
+  const summary = error.problems.length ? error.message.split('\n')[0].replace(/:\s*$/, '') : error.message;
+  return (
+    <div className="error-box" role="alert" data-testid="scaffold-error" data-kind={error.kind}>
+      <strong>Could not create it.</strong> <span className="error-message gp-pre-line">{summary}</span>
+      <ProblemList problems={error.problems} labels={labels} testId="scaffold-problems" />
+      <button type="button" className="btn btn-small" onClick={onBack} data-testid="back-to-form">
+        Back to the form
+      </button>
+    </div>
   );
 }
 

@@ -2,6 +2,7 @@
 // as a file tree and the selected file's content.
 
 import { useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../common/backend';
 import { scaffoldPreview } from './api';
 import { FileTree, formatSize } from './FileTree';
 import type { Preview, PreviewFile } from './types';
@@ -35,7 +36,7 @@ export function usePreview(template: string, values: Record<string, unknown>, en
           if (id === seq.current) setState({ preview, loading: false });
         },
         (err: unknown) => {
-          if (id === seq.current) setState((s) => ({ preview: s.preview, error: err instanceof Error ? err.message : String(err), loading: false }));
+          if (id === seq.current) setState((s) => ({ preview: s.preview, error: errorMessage(err), loading: false }));
         },
       );
     }, delayMs);

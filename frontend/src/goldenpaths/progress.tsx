@@ -4,7 +4,9 @@
 // work is in memory, write (files moved into place), then the steps that need
 // the files on disk (publish:git, catalog:register), maybe register, and done.
 // Rows are shown in that order; whichever row the latest event names is
-// running, the one before it is done.
+// running, the one before it is done. A step event names its template step
+// by id in `item` (older backends: only by number, in `current`); `detail`
+// is raw output, shown under the row it is about.
 
 import type { GoldenPathProgress, ScaffoldResult, StepInfo } from './types';
 
@@ -13,11 +15,15 @@ export type RowState = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 export type ProgressRow = {
   id: string;
   label: string;
+  /** The template step's id (progress events name it in `item`). */
+  stepId?: string;
   /** The action of a template step. */
   action?: string;
   state: RowState;
   /** Last sub-stage message (git, push, register...) reported while this row ran. */
   detail?: string;
+  /** Last line of raw output (an event's `detail`) behind this row. */
+  output?: string;
 };
 
 export type ProgressState = {
@@ -34,7 +40,13 @@ const STAGE_ROWS: Record<string, string> = { validate: 'validate', render: 'rend
 export const EFFECT_ACTIONS = new Set(['publish:git', 'catalog:register']);
 
 export function initialProgress(steps: StepInfo[]): ProgressState {
-  const row = (s: StepInfo, i: number): ProgressRow => ({ id: `step:${i + 1}`, label: s.name || s.id || s.action, action: s.action, state: 'pending' });
+  const row = (s: StepInfo, i: number): ProgressRow => ({
+    id: `step:${i + 1}`,
+    label: s.name || s.id || s.action,
+    stepId: s.id || undefined,
+    action: s.action,
+    state: 'pending',
+  });
   const rows = steps.map(row);
   return {
     rows: [
@@ -63,21 +75,24 @@ export function applyProgress(s: ProgressState, ev: GoldenPathProgress): Progres
       finished: true,
     };
   }
-  const rowId = ev.stage === 'step' ? `step:${ev.current}` : STAGE_ROWS[ev.stage];
   let rows = s.rows;
+  const rowId = ev.stage === 'step' ? stepRowId(rows, ev) : STAGE_ROWS[ev.stage];
+  const output = lastLine(ev.detail);
   if (!rowId) {
-    // A sub-stage (git, push, register...): note it on the running row.
-    rows = rows.map((r) => (r.id === s.current ? { ...r, detail: ev.message } : r));
+    // A sub-stage (git, push, register...) or raw output: note it on the row
+    // it names, else the running one.
+    const target = (ev.item && rows.find((r) => r.stepId === ev.item)?.id) || s.current;
+    rows = rows.map((r) => (r.id === target ? { ...r, ...(ev.message ? { detail: ev.message } : {}), ...(output ? { output } : {}) } : r));
     return { ...s, rows, message };
   }
   if (!rows.some((r) => r.id === rowId)) {
     // A step the template detail did not list: add it after the running row.
-    const label = ev.message.replace(/^Step \d+\/\d+\s+/, '') || rowId;
+    const label = (ev.item ? ev.message || ev.item : ev.message.replace(/^Step \d+\/\d+\s+/, '')) || rowId;
     const at = rows.findIndex((r) => r.id === s.current) + 1 || rows.findIndex((r) => r.id === 'write');
-    rows = [...rows.slice(0, at), { id: rowId, label, state: 'pending' }, ...rows.slice(at)];
+    rows = [...rows.slice(0, at), { id: rowId, label, stepId: ev.item || undefined, state: 'pending' }, ...rows.slice(at)];
   }
   rows = rows.map((r) => {
-    if (r.id === rowId) return { ...r, state: 'running', detail: undefined };
+    if (r.id === rowId) return { ...r, state: 'running', detail: undefined, output };
     if (r.id === s.current && r.state === 'running') return { ...r, state: 'done' };
     return r;
   });
@@ -87,6 +102,17 @@ export function applyProgress(s: ProgressState, ev: GoldenPathProgress): Progres
     rows = rows.map((r, i) => (i < idx && r.state === 'pending' && !r.id.startsWith('step:') ? { ...r, state: 'done' } : r));
   }
   return { ...s, rows, current: rowId, message };
+}
+
+/** The row a "step" event is about: by step id when the event names one, else by number. */
+function stepRowId(rows: ProgressRow[], ev: GoldenPathProgress): string {
+  if (ev.item) return rows.find((r) => r.stepId === ev.item)?.id ?? `step:@${ev.item}`;
+  return `step:${ev.current}`;
+}
+
+function lastLine(text: string | undefined): string | undefined {
+  const lines = (text ?? '').split('\n').filter((l) => l.trim() !== '');
+  return lines.length ? lines[lines.length - 1] : undefined;
 }
 
 /** The scaffold failed: the running row failed. */
@@ -102,10 +128,12 @@ export function failProgress(s: ProgressState, error: string): ProgressState {
 
 /** The scaffold finished: every row done, skipped steps marked. */
 export function completeProgress(s: ProgressState, res: ScaffoldResult): ProgressState {
-  const skipped = new Set(res.steps.map((st, i) => (st.skipped ? `step:${i + 1}` : '')).filter(Boolean));
+  const skippedIds = new Set(res.steps.filter((st) => st.skipped).map((st) => st.id));
+  const skippedRows = new Set(res.steps.map((st, i) => (st.skipped ? `step:${i + 1}` : '')).filter(Boolean));
+  const skipped = (r: ProgressRow) => (r.stepId ? skippedIds.has(r.stepId) : skippedRows.has(r.id));
   return {
     ...s,
-    rows: s.rows.map((r) => ({ ...r, state: skipped.has(r.id) ? 'skipped' : 'done' })),
+    rows: s.rows.map((r) => ({ ...r, state: skipped(r) ? 'skipped' : 'done' })),
     current: undefined,
     message: `Created ${res.dir}`,
     finished: true,
@@ -153,6 +181,11 @@ export function ScaffoldProgress({ state }: { state: ProgressState }) {
                 {r.label}
                 {r.action && <span className="mono muted small"> {r.action}</span>}
                 {r.detail && <span className="gp-progress-detail small">{r.detail}</span>}
+                {r.output && (
+                  <span className="gp-progress-output mono small" data-testid="progress-output">
+                    {r.output}
+                  </span>
+                )}
               </span>
               <span className="visually-hidden"> ({r.state})</span>
             </li>

@@ -63,8 +63,32 @@ describe('entity page', () => {
     expect(within(screen.getByTestId('team-children')).getAllByTestId('relation-link')).toHaveLength(4);
   });
 
-  it('shows an error for unknown entities', async () => {
-    renderApp('#/entity/does-not-exist');
-    expect((await screen.findByTestId('error')).textContent).toContain('not found');
+  it('says an unknown entity is not in the catalog, and offers a search for it', async () => {
+    renderApp('#/entity/component:default/does-not-exist');
+    const error = await screen.findByTestId('error');
+    expect(error.getAttribute('data-kind')).toBe('not_found');
+    expect(error.textContent).toContain('There is no entity component:default/does-not-exist in the catalog');
+    // The backend's own words (close matches, when it has any) are kept.
+    expect(error.textContent).toContain('entity "component:default/does-not-exist" not found');
+    expect(within(error).queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(screen.getByTestId('not-found-search').getAttribute('href')).toBe('#/?q=does-not-exist');
+  });
+
+  it('shows any other failure as an error to retry', async () => {
+    const fake = renderApp('#/entity/component:default/payments-api');
+    const app = fake.app as unknown as Record<string, unknown>;
+    let calls = 0;
+    app.Entity = async () => {
+      calls++;
+      throw JSON.stringify({ message: 'database is locked', kind: 'unavailable', problems: [] });
+    };
+    // Remount the page (as navigation does) so it loads through the failing Entity.
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    const error = await screen.findByTestId('error');
+    await waitFor(() => expect(error.getAttribute('data-kind')).toBe('unavailable'));
+    expect(error.textContent).toContain('A service Paved needs did not answer.');
+    const before = calls;
+    fireEvent.click(within(error).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(calls).toBeGreaterThan(before));
   });
 });

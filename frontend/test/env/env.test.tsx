@@ -206,7 +206,10 @@ describe('environment view', () => {
     expect(callsOf(fake, 'EnvLogsFollow')).toEqual([]);
 
     window.location.hash = '#/env/nope';
-    expect((await screen.findByTestId('error')).textContent).toContain('"nope" is not a directory');
+    const error = await screen.findByTestId('error');
+    expect(error.textContent).toContain('"nope" is not a directory');
+    expect(error.getAttribute('data-kind')).toBe('not_found');
+    expect(error.textContent).toContain('Not found.');
   });
 });
 

@@ -6,7 +6,6 @@ import { splitUI } from '../../src/dev/fakeGoldenPaths';
 import { mergePage, pageFields, pageSchema, pageUiSchema, ParameterPageForm, transformErrors } from '../../src/goldenpaths/schemaForm';
 import { filterKinds, pickerQuery } from '../../src/goldenpaths/EntityPicker';
 import type { GoldenPathBindings, JSONSchema, ParameterPage } from '../../src/goldenpaths/types';
-import { parseValueErrors } from '../../src/goldenpaths/GoldenPathPage';
 import { renderApp, teardown } from '../helpers';
 
 afterEach(teardown);
@@ -90,12 +89,6 @@ describe('schema → rjsf schema and uiSchema', () => {
     expect(filterKinds(undefined)).toEqual([]);
     expect(pickerQuery('group:default/team-a')).toBe('team-a');
     expect(pickerQuery('team')).toBe('team');
-  });
-
-  it('parses the backend’s value errors', () => {
-    expect(
-      parseValueErrors('the values do not fit template go-service:\n  parameter name: does not match pattern "^[a-z]"\n  parameter owner: is required'),
-    ).toEqual({ name: ['does not match pattern "^[a-z]"'], owner: ['is required'] });
   });
 });
 
@@ -219,7 +212,18 @@ describe('golden path form in the window', () => {
     const fake = renderApp('#/new/go-service');
     await waitFor(() => expect(input('name')).toBeTruthy(), SLOW);
     const app = fake.app as unknown as GoldenPathBindings;
-    app.Scaffold = () => Promise.reject('the values do not fit template go-service:\n  parameter name: "orders-api" is taken in the catalog');
+    // As the bridge rejects: a JSON string whose problems name the fields.
+    app.Scaffold = () =>
+      Promise.reject(
+        JSON.stringify({
+          message: 'the values do not fit template go-service:\n  name: "orders-api" is taken in the catalog\n  port: must be 1024 or more',
+          kind: 'invalid',
+          problems: [
+            { field: 'name', message: '"orders-api" is taken in the catalog', fix: 'pick another name' },
+            { field: 'port', message: 'must be 1024 or more' },
+          ],
+        }),
+      );
     fireEvent.change(input('name'), { target: { value: 'orders-api' } });
     fireEvent.change(input('owner'), { target: { value: 'team-payments' } });
     fireEvent.change(input('description'), { target: { value: 'Takes orders' } });
@@ -230,17 +234,30 @@ describe('golden path form in the window', () => {
     await act(async () => {
       fireEvent.click(screen.getByTestId('gp-create'));
     });
-    expect((await screen.findByTestId('scaffold-error')).textContent).toContain('is taken in the catalog');
+    const error = await screen.findByTestId('scaffold-error');
+    expect(error.getAttribute('data-kind')).toBe('invalid');
+    // Each problem once, under the field's label, with its fix.
+    const listed = within(error).getByTestId('scaffold-problems');
+    expect(listed.querySelector('[data-field="name"]')!.textContent).toBe('Name: "orders-api" is taken in the catalog — pick another name');
+    expect(listed.querySelector('[data-field="port"]')!.textContent).toBe('Port: must be 1024 or more');
+    // Back on the first page with a refused field; each field shows its own refusal.
     fireEvent.click(screen.getByTestId('back-to-form'));
     await waitFor(() => expect(screen.getByTestId('gp-page-title').textContent).toBe('About the service'));
     await waitFor(() => expect(field('name')!.textContent).toContain('"orders-api" is taken in the catalog'));
-    // Editing the field clears the backend's error.
+    expect(field('owner')!.textContent).not.toContain('taken');
+    // Editing the field clears the backend's error; the other page's stays.
     fireEvent.change(input('name'), { target: { value: 'orders-api-2' } });
     await waitFor(() => expect(field('name')!.textContent).not.toContain('is taken'));
+    fireEvent.click(screen.getByTestId('gp-next'));
+    await waitFor(() => expect(field('port')!.textContent).toContain('must be 1024 or more'));
   });
 
-  it('shows an error for an unknown golden path', async () => {
+  it('says when a golden path does not exist, and links to those that do', async () => {
     renderApp('#/new/cobol-service');
-    expect((await screen.findByTestId('error', {}, SLOW)).textContent).toContain('golden path "cobol-service" not found');
+    const error = await screen.findByTestId('error', {}, SLOW);
+    expect(error.getAttribute('data-kind')).toBe('not_found');
+    expect(error.textContent).toContain('There is no golden path cobol-service');
+    expect(error.textContent).toContain('golden path "cobol-service" not found');
+    expect(within(error).getByRole('link').getAttribute('href')).toBe('#/new');
   });
 });

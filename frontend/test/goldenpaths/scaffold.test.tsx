@@ -18,7 +18,14 @@ const STEPS: StepInfo[] = [
   { id: 'register', name: 'Register in the catalog', action: 'catalog:register' },
 ];
 
-const ev = (stage: string, message: string, current = 0, total = 0): GoldenPathProgress => ({ source: 'go-service', stage, message, current, total });
+const ev = (stage: string, message: string, current = 0, total = 0, more: Partial<GoldenPathProgress> = {}): GoldenPathProgress => ({
+  source: 'go-service',
+  stage,
+  message,
+  current,
+  total,
+  ...more,
+});
 const states = (s: ProgressState) => Object.fromEntries(s.rows.map((r) => [r.id, r.state]));
 
 describe('scaffold progress from goldenpath:progress events', () => {
@@ -70,6 +77,25 @@ describe('scaffold progress from goldenpath:progress events', () => {
     expect(states(done)).toEqual({ validate: 'done', render: 'done', 'step:1': 'skipped', write: 'done' });
   });
 
+  it('finds a step by the id events carry in item, whatever the message says', () => {
+    let s = initialProgress(STEPS);
+    // Steps may be reported out of their listed order (an if: skipped one is not reported at all).
+    s = applyProgress(s, ev('step', 'Create the git repository', 3, 4, { item: 'publish' }));
+    expect(states(s)).toMatchObject({ 'step:3': 'running', 'step:1': 'pending' });
+    expect(s.message).toBe('Create the git repository');
+    // A sub-stage names its step too; raw output shows under that row.
+    s = applyProgress(s, ev('git', 'Committing', 0, 0, { item: 'publish', detail: 'hint: using main\n[main (root-commit) 3f9a2c1] Initial commit\n' }));
+    expect(s.rows.find((r) => r.id === 'step:3')).toMatchObject({ state: 'running', detail: 'Committing', output: '[main (root-commit) 3f9a2c1] Initial commit' });
+    // A step the detail did not list is added under its id, labelled by the message.
+    s = applyProgress(s, ev('step', 'Tidy up', 5, 5, { item: 'tidy' }));
+    const tidy = s.rows.find((r) => r.stepId === 'tidy')!;
+    expect(tidy).toMatchObject({ label: 'Tidy up', state: 'running' });
+    expect(states(s)['step:3']).toBe('done');
+
+    const res = { steps: [{ id: 'fetch', action: 'fetch:template' }, { id: 'log', action: 'debug:log', skipped: true }], dir: '/tmp/x' } as ScaffoldResult;
+    expect(states(completeProgress(s, res))).toMatchObject({ 'step:1': 'done', 'step:2': 'skipped', 'step:3': 'done' });
+  });
+
   it('failing before any event marks the first row', () => {
     const s = failProgress(initialProgress(STEPS), 'git has no identity');
     expect(states(s).validate).toBe('failed');
@@ -117,14 +143,16 @@ describe('scaffolding in the window', () => {
     const fake = renderApp('#/new/go-service');
     await fillGoService();
 
-    // The review lists the answers (defaults included) and proposes ~/src/<name>.
+    // The review lists the answers (defaults included); the folder is left
+    // to the backend's default rule, whose parent ScaffoldDefaults names.
     const review = screen.getByTestId('gp-review');
     const value = (f: string) => within(review).getAllByTestId('gp-review-value').find((r) => r.getAttribute('data-field') === f)!.textContent;
     expect(value('name')).toContain('orders-api');
     expect(value('postgres')).toContain('Yes');
     expect(value('port')).toContain('8080');
     const outDir = screen.getByTestId('gp-outdir') as HTMLInputElement;
-    await waitFor(() => expect(outDir.value).toBe('/home/dev/src/orders-api'));
+    await waitFor(() => expect(screen.getByTestId('gp-outdir-default').textContent).toContain('/home/dev/src'));
+    expect(outDir.value).toBe('');
     fireEvent.change(outDir, { target: { value: '/tmp/work/orders-api' } });
 
     // Hold the scaffold open and drive the events by hand.
@@ -137,9 +165,9 @@ describe('scaffolding in the window', () => {
       const emit = (e: GoldenPathProgress) => fake.runtime.EventsEmit('goldenpath:progress', e);
       emit(ev('validate', 'Checking the template and the values'));
       emit(ev('render', 'Rendering Go HTTP service'));
-      emit(ev('step', 'Step 1/4 fetch: Render the skeleton', 1, 4));
+      emit(ev('step', 'Render the skeleton', 1, 4, { item: 'fetch' }));
       // Events of another scaffold are not ours.
-      fake.runtime.EventsEmit('goldenpath:progress', { ...ev('step', 'Step 2/4 log: x', 2, 4), source: 'node-service' });
+      fake.runtime.EventsEmit('goldenpath:progress', { ...ev('step', 'x', 2, 4, { item: 'log' }), source: 'node-service' });
       await gate.promise;
       return real(req);
     };
@@ -149,7 +177,7 @@ describe('scaffolding in the window', () => {
     await waitFor(() => expect(row('step:1').getAttribute('data-state')).toBe('running'));
     expect(row('validate').getAttribute('data-state')).toBe('done');
     expect(row('step:2').getAttribute('data-state')).toBe('pending');
-    expect(screen.getByTestId('progress-message').textContent).toBe('Step 1/4 fetch: Render the skeleton');
+    expect(screen.getByTestId('progress-message').textContent).toBe('Render the skeleton');
     expect(request).toMatchObject({
       template: 'go-service',
       outDir: '/tmp/work/orders-api',
@@ -196,6 +224,19 @@ describe('scaffolding in the window', () => {
     await waitFor(() => expect((document.getElementById('root_name') as HTMLInputElement).value).toBe(''));
   });
 
+  it('an empty folder is left out of the request: the backend picks the default', async () => {
+    const fake = renderApp('#/new/go-service');
+    await fillGoService('billing-api');
+    fireEvent.change(screen.getByTestId('gp-push'), { target: { value: '  git@example.com:acme/billing-api.git ' } });
+    fireEvent.click(screen.getByTestId('gp-create'));
+    await screen.findByTestId('scaffold-result');
+    const req = fake.calls.find((c) => c.method === 'Scaffold')!.args[0] as ScaffoldRequest;
+    expect(req).not.toHaveProperty('outDir');
+    expect(req.push).toBe('git@example.com:acme/billing-api.git');
+    // Where it went is what the backend says (the fake's default rule).
+    expect(screen.getByTestId('result-dir').textContent).toBe('/home/dev/src/billing-api');
+  });
+
   it('"Run locally" opens the new component’s environment page, named as EnvCanRun names it', async () => {
     const fake = renderApp('#/new/go-service');
     await fillGoService();
@@ -216,10 +257,12 @@ describe('scaffolding in the window', () => {
     app.Scaffold = async () => {
       fake.runtime.EventsEmit('goldenpath:progress', ev('validate', 'Checking the template and the values'));
       fake.runtime.EventsEmit('goldenpath:progress', ev('render', 'Rendering Go HTTP service'));
-      throw '/home/dev/src/taken exists and is not empty: choose another folder';
+      throw JSON.stringify({ message: '/home/dev/src/taken exists and is not empty: choose another folder', kind: 'conflict', problems: [] });
     };
     fireEvent.click(screen.getByTestId('gp-create'));
-    expect((await screen.findByTestId('scaffold-error')).textContent).toContain('exists and is not empty');
+    const error = await screen.findByTestId('scaffold-error');
+    expect(error.textContent).toContain('exists and is not empty');
+    expect(error.getAttribute('data-kind')).toBe('conflict');
     const failed = screen.getAllByTestId('progress-step').find((r) => r.getAttribute('data-state') === 'failed')!;
     expect(failed.getAttribute('data-id')).toBe('render');
     fireEvent.click(screen.getByTestId('back-to-form'));
