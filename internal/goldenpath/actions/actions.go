@@ -35,6 +35,8 @@ const (
 
 // Context is what steps share during one scaffold.
 type Context struct {
+	// Ctx stops the scaffold when cancelled: a render in progress is
+	// killed (nil: never cancelled).
 	Ctx context.Context
 	// Tree is the output being built.
 	Tree *render.Tree
@@ -57,6 +59,14 @@ type Context struct {
 	Trailer string
 	// Published is set by publish:git.
 	Published *Published
+}
+
+// context is Ctx, or a context that is never cancelled.
+func (c *Context) context() context.Context {
+	if c.Ctx == nil {
+		return context.Background()
+	}
+	return c.Ctx
 }
 
 // Published records what publish:git did.

@@ -2,11 +2,13 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/paved-dev/paved/internal/goldenpath/render"
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 func TestEverySupportedActionIsRegistered(t *testing.T) {
@@ -85,5 +87,32 @@ func TestInputsAreChecked(t *testing.T) {
 	}
 	if err := run(t, "fetch:template", c, Input{"url": "./missing"}); err == nil || !strings.Contains(err.Error(), "no such directory") {
 		t.Errorf("missing skeleton: %v", err)
+	}
+}
+
+func TestFetchTemplateStopsWhenTheScaffoldIsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := &Context{Ctx: ctx, Tree: render.NewTree(), Budget: &render.ReadBudget{},
+		TemplateFS: fstest.MapFS{"sk/a.txt": {Data: []byte("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}")}}}
+	err := run(t, "fetch:template", c, Input{"url": "./sk"})
+	if !errors.Is(err, context.Canceled) || problem.KindOf(err) != problem.Canceled {
+		t.Fatalf("err = %v", err)
+	}
+	if c.Tree.Len() != 0 {
+		t.Errorf("a cancelled fetch wrote %v", c.Tree.Paths())
+	}
+}
+
+func TestFetchTemplateReportsTheFileAndLine(t *testing.T) {
+	c := &Context{Tree: render.NewTree(), Budget: &render.ReadBudget{},
+		TemplateFS: fstest.MapFS{"sk/ok.txt": {Data: []byte("fine")}, "sk/bad.txt": {Data: []byte("one\n${{ values.n % 0 }}")}}}
+	err := run(t, "fetch:template", c, Input{"url": "./sk", "values": map[string]any{"n": 1}})
+	var re *render.Error
+	if !errors.As(err, &re) || re.Name != "bad.txt" || re.Line != 2 || !strings.Contains(err.Error(), "division by zero") {
+		t.Fatalf("err = %v", err)
+	}
+	if ps := problem.ProblemsOf(err); len(ps) != 1 || ps[0].File != "bad.txt" || ps[0].Line != 2 {
+		t.Errorf("problems = %+v", ps)
 	}
 }

@@ -77,7 +77,7 @@ func fetchTemplate(c *Context, in Input) (map[string]any, error) {
 	if err := requireDir(c.TemplateFS, dir, url); err != nil {
 		return nil, err
 	}
-	return nil, render.RenderDir(c.TemplateFS, dir, c.Tree, o, c.Budget)
+	return nil, render.RenderDirContext(c.context(), c.TemplateFS, dir, c.Tree, o, c.Budget)
 }
 
 func requireDir(fsys fs.FS, dir, url string) error {
@@ -108,7 +108,7 @@ func fetchPlain(c *Context, in Input) (map[string]any, error) {
 	if err := requireDir(c.TemplateFS, dir, url); err != nil {
 		return nil, err
 	}
-	return nil, render.RenderDir(c.TemplateFS, dir, c.Tree, render.DirOptions{Plain: true, TargetPath: target, Replace: true}, c.Budget)
+	return nil, render.RenderDirContext(c.context(), c.TemplateFS, dir, c.Tree, render.DirOptions{Plain: true, TargetPath: target, Replace: true}, c.Budget)
 }
 
 // fetchPlainFile copies one file of the template to targetPath.
@@ -138,7 +138,7 @@ func fetchPlainFile(c *Context, in Input) (map[string]any, error) {
 	if err != nil || st.IsDir() {
 		return nil, fmt.Errorf("url %q: no such file in the template", url)
 	}
-	if err := render.RenderDir(onlyFile{sub, base}, ".", tmp, render.DirOptions{Plain: true}, c.Budget); err != nil {
+	if err := render.RenderDirContext(c.context(), onlyFile{sub, base}, ".", tmp, render.DirOptions{Plain: true}, c.Budget); err != nil {
 		return nil, err
 	}
 	f := tmp.Get(base)

@@ -6,38 +6,79 @@
 //
 // Rules (template content is untrusted):
 //   - Nothing is ever loaded from the file system or the network by a
-//     template: include, import and extends fail, and so do any other file
-//     names.
-//   - Every rendered text is bounded (MaxRenderedBytes); loops over range()
-//     are bounded (MaxRange); no template can run code.
+//     template: include, import, from and extends fail when parsed, and so
+//     do any other file names.
+//   - No template can take the process down. Every render runs in a render
+//     worker: this same binary started again (MaybeServeWorker, called from
+//     this package's init), kept running for the next render, killed when a
+//     render passes its time limit or its caller gives up (ctx), and
+//     restarted on the next use. The worker's memory, stack and CPU are
+//     bounded, so an allocation bomb or a recursion that escapes the guards
+//     below kills only the worker, and the render fails with an *Error.
+//   - Inside the worker, gonja runs behind guards (guard.go, ops.go,
+//     filters.go) that fail a render early, in plain words, naming the file,
+//     the line and the expression: bounded work (MaxSteps), nesting
+//     (MaxDepth and the static bounds of guard.go), text sizes
+//     (MaxRenderedBytes, MaxWrittenBytes), range() (MaxRange); operators and
+//     filters that could panic or allocate without bound check first; any
+//     other panic becomes an *Error.
 //   - Every path a Tree holds is relative, clean, inside it and never in a
 //     .git directory (CleanPath).
+//
+// The limits are documented for template authors in docs/golden-paths.md
+// ("Limits").
 package render
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
-	"sync"
+	"time"
 
-	"github.com/nikolalohinski/gonja/v2"
-	"github.com/nikolalohinski/gonja/v2/builtins"
-	"github.com/nikolalohinski/gonja/v2/config"
-	"github.com/nikolalohinski/gonja/v2/exec"
-	"github.com/nikolalohinski/gonja/v2/loaders"
+	"github.com/paved-dev/paved/internal/problem"
 )
 
-// Limits on what one render may produce.
+// Limits on what one render may produce and use.
 const (
 	// MaxRenderedBytes bounds one rendered text (a file or a value).
 	MaxRenderedBytes = 8 << 20
+	// MaxWrittenBytes bounds everything one text writes, output captured by
+	// macros and block sets included.
+	MaxWrittenBytes = 64 << 20
 	// MaxRange bounds range() in templates.
 	MaxRange = 10000
+	// MaxSteps bounds the work of one text: loop items, tags, expressions
+	// and filter inputs, counted together.
+	MaxSteps = 250_000
+	// MaxDepth bounds nesting at run time: bodies inside bodies, macro and
+	// caller() calls, recursive loops.
+	MaxDepth = 200
+	// MaxRenderTime bounds one request to the render worker: a text, a
+	// value, or the files of one RenderDir.
+	MaxRenderTime = 10 * time.Second
+	// MaxRenderMemory bounds the render worker's memory.
+	MaxRenderMemory = 512 << 20
 )
+
+// Limits are the budgets of one render; the package uses defaultLimits,
+// tests tighten them.
+type Limits struct {
+	// Time bounds one request to the worker (0: none).
+	Time time.Duration
+	// Memory bounds the worker's heap in bytes (0: none).
+	Memory int64
+	// Steps bounds the work of one text (0: none).
+	Steps int
+	// Depth bounds run-time nesting (0: none).
+	Depth int
+}
+
+func defaultLimits() Limits {
+	return Limits{Time: MaxRenderTime, Memory: MaxRenderMemory, Steps: MaxSteps, Depth: MaxDepth}
+}
 
 // Syntax chooses the delimiters of variables.
 type Syntax int
@@ -59,156 +100,92 @@ type Options struct {
 	TrimBlocks, LStripBlocks bool
 }
 
-var quiet sync.Once
-
-func (o Options) config() *config.Config {
-	c := config.New()
-	if o.Syntax == Backstage {
-		c.VariableStartString = "${{"
-	}
-	c.KeepTrailingNewline = true
-	c.TrimBlocks = o.TrimBlocks
-	c.LeftStripBlocks = o.LStripBlocks
-	return c
-}
-
-// environment is gonja's with a bounded range() and Backstage's filters.
-var environment = func() *exec.Environment {
-	ctx := exec.EmptyContext().Update(builtins.GlobalFunctions).Update(builtins.GlobalVariables)
-	ctx.Set("range", boundedRange)
-	filters := exec.NewFilterSet(map[string]exec.FilterFunction{})
-	filters.Update(builtins.Filters)
-	for name, f := range backstageFilters {
-		if filters.Exists(name) {
-			_ = filters.Replace(name, f)
-		} else {
-			_ = filters.Register(name, f)
-		}
-	}
-	return &exec.Environment{
-		Context:           ctx,
-		Filters:           filters,
-		Tests:             builtins.Tests,
-		ControlStructures: builtins.ControlStructures,
-		Methods:           builtins.Methods,
-	}
-}()
-
-func boundedRange(_ *exec.Evaluator, params *exec.VarArgs) ([]int, error) {
-	start, stop, step := 0, 0, 1
-	ints := make([]int, len(params.Args))
-	for i, a := range params.Args {
-		if !a.IsInteger() {
-			return nil, errors.New("range() takes integers: [start, ]stop[, step]")
-		}
-		ints[i] = a.Integer()
-	}
-	switch len(ints) {
-	case 1:
-		stop = ints[0]
-	case 2:
-		start, stop = ints[0], ints[1]
-	case 3:
-		start, stop, step = ints[0], ints[1], ints[2]
-	default:
-		return nil, errors.New("range() takes [start, ]stop[, step]")
-	}
-	if step == 0 {
-		return nil, errors.New("range(): step cannot be 0")
-	}
-	var out []int
-	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
-		if len(out) == MaxRange {
-			return nil, fmt.Errorf("range() is limited to %d items in templates", MaxRange)
-		}
-		out = append(out, i)
-	}
-	return out, nil
-}
-
-// noFiles is the loader of every template: it knows only the template
-// itself, so include, import and extends cannot read anything.
-type noFiles struct {
-	id  string
-	src string
-}
-
-func (l noFiles) Read(p string) (io.Reader, error) {
-	if p == l.id {
-		return strings.NewReader(l.src), nil
-	}
-	return nil, fmt.Errorf("templates may not load other files (%q)", p)
-}
-
-func (l noFiles) Resolve(p string) (string, error) {
-	if p == l.id {
-		return p, nil
-	}
-	return "", fmt.Errorf("templates may not load other files (%q)", p)
-}
-
-func (l noFiles) Inherit(string) (loaders.Loader, error) { return l, nil }
-
-// limitWriter fails once more than n bytes were written.
-type limitWriter struct {
-	buf bytes.Buffer
-	n   int
-}
-
-var errTooBig = fmt.Errorf("the rendered text is larger than %d MiB", MaxRenderedBytes>>20)
-
-func (w *limitWriter) Write(p []byte) (int, error) {
-	if w.buf.Len()+len(p) > w.n {
-		return 0, errTooBig
-	}
-	return w.buf.Write(p)
-}
-
-func (w *limitWriter) WriteString(s string) (int, error) {
-	if w.buf.Len()+len(s) > w.n {
-		return 0, errTooBig
-	}
-	return w.buf.WriteString(s)
-}
-
-// String renders src with data as its variables.
-func String(name, src string, data map[string]any, o Options) (string, error) {
-	quiet.Do(func() { gonja.SetLoggerOutput(io.Discard) })
-	const id = "template"
-	tpl, err := exec.NewTemplate(id, o.config(), noFiles{id: id, src: src}, environment)
-	if err != nil {
-		return "", &Error{Name: name, Err: cleanErr(err)}
-	}
-	w := &limitWriter{n: MaxRenderedBytes}
-	if err := tpl.Execute(w, exec.NewContext(data)); err != nil {
-		if w.buf.Len() >= w.n || strings.Contains(err.Error(), errTooBig.Error()) {
-			return "", &Error{Name: name, Err: errTooBig}
-		}
-		return "", &Error{Name: name, Err: cleanErr(err)}
-	}
-	return w.buf.String(), nil
-}
-
 // Error is a template that does not render.
 type Error struct {
 	// Name says what was rendered: a file path or a step input.
 	Name string
+	// Line is the 1-based line of the text where it failed (0 = unknown).
+	Line int
+	// Expr is the expression that failed, when known.
+	Expr string
 	Err  error
+	// value marks a template.yaml value (Name is a field, not a file).
+	value bool
+	// limit marks a limit, a timeout or a cancellation (not a mistake in
+	// the template's syntax or logic).
+	limit bool
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("render %s: %v", e.Name, e.Err) }
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("render " + e.Name)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ", line %d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	}
+	if e.Expr != "" {
+		b.WriteString(", in " + e.Expr)
+	}
+	return b.String()
+}
+
 func (e *Error) Unwrap() error { return e.Err }
 
-// cleanErr shortens gonja's errors, which repeat the whole source.
-func cleanErr(err error) error {
-	msg := err.Error()
-	msg = strings.ReplaceAll(msg, "unable to execute template: ", "")
-	if i := strings.Index(msg, "failed to parse template '"); i >= 0 {
-		if j := strings.LastIndex(msg, "': "); j > i {
-			msg = msg[:i] + "syntax error: " + msg[j+3:]
-		}
+// ProblemKind classifies the error for the UI: a render the caller gave up
+// on is Canceled, any other is the template's fault (Invalid).
+func (e *Error) ProblemKind() problem.Kind {
+	if errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded) {
+		return problem.Canceled
 	}
-	return errors.New(msg)
+	return problem.Invalid
+}
+
+// ProblemList is the error as one problem with its place.
+func (e *Error) ProblemList() problem.List {
+	msg := ""
+	if e.Err != nil {
+		msg = e.Err.Error()
+	}
+	if e.Expr != "" {
+		msg += ", in " + e.Expr
+	}
+	p := problem.Problem{File: e.Name, Line: e.Line, Message: msg}
+	if e.value {
+		p = problem.Problem{Field: e.Name, Message: msg}
+	}
+	return problem.List{p}
+}
+
+// String renders src with data as its variables.
+func String(name, src string, data map[string]any, o Options) (string, error) {
+	return StringContext(context.Background(), name, src, data, o)
+}
+
+// StringContext renders src with data as its variables; cancelling ctx
+// stops the render (the worker running it is killed).
+func StringContext(ctx context.Context, name, src string, data map[string]any, o Options) (string, error) {
+	if plainText(src, o) {
+		return src, nil
+	}
+	res, err := defaultSandbox().run(ctx, data, []job{{Name: name, Src: src, Opts: o}})
+	if err != nil {
+		return "", err
+	}
+	return res[0].text()
+}
+
+// plainText reports a text gonja would render as it is: no tag, no
+// expression, no comment, no carriage return (which gonja normalizes).
+func plainText(src string, o Options) bool {
+	start := "${{"
+	if o.Syntax == Cookiecutter {
+		start = "{{"
+	}
+	return !strings.Contains(src, start) && !strings.Contains(src, "{%") && !strings.Contains(src, "{#") &&
+		!strings.Contains(src, "\r")
 }
 
 var whole = regexp.MustCompile(`^\s*\$\{\{([\s\S]*?)\}\}\s*$`)
@@ -218,41 +195,66 @@ var whole = regexp.MustCompile(`^\s*\$\{\{([\s\S]*?)\}\}\s*$`)
 // the expression's type (a boolean stays a boolean, a list a list); maps and
 // lists are evaluated item by item.
 func Value(name string, v any, data map[string]any) (any, error) {
+	return ValueContext(context.Background(), name, v, data)
+}
+
+// ValueContext is Value, stopped when ctx is cancelled.
+func ValueContext(ctx context.Context, name string, v any, data map[string]any) (any, error) {
+	if !hasExpression(v) {
+		return copyValue(v), nil
+	}
+	res, err := defaultSandbox().run(ctx, data, []job{{Name: name, Value: v, IsValue: true}})
+	if err != nil {
+		return nil, err
+	}
+	return res[0].value()
+}
+
+// hasExpression reports whether v holds a `${{` anywhere.
+func hasExpression(v any) bool {
 	switch t := v.(type) {
 	case string:
-		if !strings.Contains(t, "${{") {
-			return t, nil
-		}
-		if m := whole.FindStringSubmatch(t); m != nil && !strings.Contains(m[1], "}}") {
-			if out, err := String(name, "${{ ("+m[1]+") | tojson }}", data, Options{}); err == nil {
-				return decodeJSON(out), nil
+		return strings.Contains(t, "${{")
+	case map[string]any:
+		for _, x := range t {
+			if hasExpression(x) {
+				return true
 			}
-			// gonja does not parse every expression inside parentheses (an
-			// inline if): such an expression is rendered as text.
 		}
-		return String(name, t, data, Options{})
+	case []any:
+		for _, x := range t {
+			if hasExpression(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// copyValue copies maps and lists (Value returns new ones, as before).
+func copyValue(v any) any {
+	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, x := range t {
-			r, err := Value(name+"."+k, x, data)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = r
+			out[k] = copyValue(x)
 		}
-		return out, nil
+		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, x := range t {
-			r, err := Value(fmt.Sprintf("%s[%d]", name, i), x, data)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = r
+			out[i] = copyValue(x)
 		}
-		return out, nil
+		return out
 	}
-	return v, nil
+	return v
+}
+
+// isLimit reports an error that rendering the value as text would only
+// repeat: a limit, a timeout, a cancellation.
+func isLimit(err error) bool {
+	var re *Error
+	return errors.As(err, &re) && re.limit
 }
 
 // decodeJSON turns tojson's output back into Go values; integers stay

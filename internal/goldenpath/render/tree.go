@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -254,6 +255,29 @@ type ReadBudget struct{ bytes, files int64 }
 // other special files are refused, names are rendered and checked with
 // CleanPath, and reads are bounded by the limits above.
 func RenderDir(fsys fs.FS, dir string, t *Tree, o DirOptions, budget *ReadBudget) error {
+	return RenderDirContext(context.Background(), fsys, dir, t, o, budget)
+}
+
+// skeletonFile is one file of a skeleton on its way into the tree.
+type skeletonFile struct {
+	rel     string
+	content []byte
+	exec    bool
+	// name is the rendered name ("" drops the file); body the content.
+	name string
+	body []byte
+	// segs are the indexes of name segments to render; nameJobs and
+	// bodyJob index the render requests (-1: none).
+	segs     []int
+	nameJobs []int
+	bodyJob  int
+}
+
+// RenderDirContext is RenderDir, stopped when ctx is cancelled. The names
+// of all files are rendered in one request to the render worker, then the
+// contents in another; errors are reported for the first file, in walk
+// order, that has one.
+func RenderDirContext(ctx context.Context, fsys fs.FS, dir string, t *Tree, o DirOptions, budget *ReadBudget) error {
 	if budget == nil {
 		budget = &ReadBudget{}
 	}
@@ -269,7 +293,131 @@ func RenderDir(fsys fs.FS, dir string, t *Tree, o DirOptions, budget *ReadBudget
 	if o.Syntax == Cookiecutter {
 		data = map[string]any{"cookiecutter": o.Values}
 	}
-	return fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+	files, err := readSkeleton(fsys, dir, budget)
+	if err != nil {
+		return err
+	}
+	// Names.
+	var jobs []job
+	for _, f := range files {
+		f.name, f.bodyJob = f.rel, -1
+		if o.Plain || matchAny(o.CopyWithoutRender, f.rel) {
+			f.body = f.content
+			continue
+		}
+		for i, seg := range strings.Split(f.rel, "/") {
+			if !templatedName(seg, o.Options) {
+				continue
+			}
+			f.segs = append(f.segs, i)
+			f.nameJobs = append(f.nameJobs, len(jobs))
+			jobs = append(jobs, job{Name: "the name " + f.rel, Src: seg, Opts: o.Options})
+		}
+	}
+	names, err := runJobs(ctx, data, jobs)
+	if err != nil {
+		return err
+	}
+	// Contents.
+	jobs = jobs[:0]
+	for _, f := range files {
+		if len(f.segs) > 0 {
+			segs := strings.Split(f.rel, "/")
+			for k, i := range f.segs {
+				if names[f.nameJobs[k]].Err != nil {
+					break // reported below, in walk order
+				}
+				segs[i] = strings.TrimSpace(names[f.nameJobs[k]].Text)
+				if segs[i] == "" {
+					// A name that renders empty (a conditional file) drops
+					// the file.
+					f.name = ""
+					break
+				}
+			}
+			if f.name != "" {
+				f.name = strings.Join(segs, "/")
+			}
+		}
+		if f.body != nil || f.name == "" {
+			continue
+		}
+		render := !matchAny(o.CopyWithoutTemplating, f.rel) && !isBinary(f.content)
+		if o.TemplateFileExtension != "" {
+			if strings.HasSuffix(f.name, o.TemplateFileExtension) {
+				f.name = strings.TrimSuffix(f.name, o.TemplateFileExtension)
+			} else {
+				render = false
+			}
+		}
+		if !render || plainText(string(f.content), o.Options) {
+			f.body = f.content
+			continue
+		}
+		f.bodyJob = len(jobs)
+		jobs = append(jobs, job{Name: f.rel, Src: string(f.content), Opts: o.Options})
+	}
+	bodies, err := runJobs(ctx, data, jobs)
+	if err != nil {
+		return err
+	}
+	// Into the tree, in walk order.
+	for _, f := range files {
+		for _, j := range f.nameJobs {
+			if _, err := names[j].text(); err != nil {
+				return err
+			}
+		}
+		if f.name == "" {
+			continue
+		}
+		if f.bodyJob >= 0 {
+			out, err := bodies[f.bodyJob].text()
+			if err != nil {
+				return err
+			}
+			f.body = []byte(out)
+		}
+		name := f.name
+		if target != "" {
+			name = target + "/" + name
+		}
+		clean, err := CleanPath(name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.rel, err)
+		}
+		if t.Get(clean) != nil && !o.Replace {
+			continue
+		}
+		if err := t.Put(clean, f.body, f.exec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// templatedName reports a name segment that is rendered: one with an
+// expression or a block tag.
+func templatedName(seg string, o Options) bool {
+	start := "${{"
+	if o.Syntax == Cookiecutter {
+		start = "{{"
+	}
+	return strings.Contains(seg, start) || strings.Contains(seg, "{%")
+}
+
+// runJobs renders jobs in one request (none: no request).
+func runJobs(ctx context.Context, data map[string]any, jobs []job) ([]result, error) {
+	if len(jobs) == 0 {
+		return nil, nil
+	}
+	return defaultSandbox().run(ctx, data, jobs)
+}
+
+// readSkeleton reads the regular files under dir, within the budget.
+func readSkeleton(fsys fs.FS, dir string, budget *ReadBudget) ([]*skeletonFile, error) {
+	var files []*skeletonFile
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -299,26 +447,10 @@ func RenderDir(fsys fs.FS, dir string, t *Tree, o DirOptions, budget *ReadBudget
 		if err != nil {
 			return err
 		}
-		name, body, err := renderFile(rel, content, data, o)
-		if err != nil {
-			return err
-		}
-		if name == "" {
-			// A name that renders empty (a conditional file) is skipped.
-			return nil
-		}
-		if target != "" {
-			name = target + "/" + name
-		}
-		clean, err := CleanPath(name)
-		if err != nil {
-			return fmt.Errorf("%s: %w", rel, err)
-		}
-		if t.Get(clean) != nil && !o.Replace {
-			return nil
-		}
-		return t.Put(clean, body, info.Mode()&0o111 != 0)
+		files = append(files, &skeletonFile{rel: rel, content: content, exec: info.Mode()&0o111 != 0})
+		return nil
 	})
+	return files, err
 }
 
 func readLimited(fsys fs.FS, p string) ([]byte, error) {
@@ -348,61 +480,6 @@ func matchAny(globs []string, p string) bool {
 		}
 	}
 	return false
-}
-
-// renderFile renders one skeleton file's name and content.
-func renderFile(rel string, content []byte, data map[string]any, o DirOptions) (string, []byte, error) {
-	if o.Plain || matchAny(o.CopyWithoutRender, rel) {
-		return rel, content, nil
-	}
-	name, err := renderName(rel, data, o.Options)
-	if err != nil {
-		return "", nil, err
-	}
-	renderContent := !matchAny(o.CopyWithoutTemplating, rel) && !isBinary(content)
-	if o.TemplateFileExtension != "" {
-		if strings.HasSuffix(name, o.TemplateFileExtension) {
-			name = strings.TrimSuffix(name, o.TemplateFileExtension)
-		} else {
-			renderContent = false
-		}
-	}
-	if !renderContent {
-		return name, content, nil
-	}
-	out, err := String(rel, string(content), data, o.Options)
-	if err != nil {
-		return "", nil, err
-	}
-	return name, []byte(out), nil
-}
-
-// renderName renders each segment of a path; a segment that renders empty
-// drops the file.
-func renderName(rel string, data map[string]any, o Options) (string, error) {
-	start := "${{"
-	if o.Syntax == Cookiecutter {
-		start = "{{"
-	}
-	if !strings.Contains(rel, start) && !strings.Contains(rel, "{%") {
-		return rel, nil
-	}
-	segs := strings.Split(rel, "/")
-	for i, s := range segs {
-		if !strings.Contains(s, start) && !strings.Contains(s, "{%") {
-			continue
-		}
-		r, err := String("the name "+rel, s, data, o)
-		if err != nil {
-			return "", err
-		}
-		r = strings.TrimSpace(r)
-		if r == "" {
-			return "", nil
-		}
-		segs[i] = r
-	}
-	return strings.Join(segs, "/"), nil
 }
 
 // isBinary reports content that is not text (it has a NUL byte early on).
