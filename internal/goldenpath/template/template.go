@@ -6,8 +6,9 @@
 // given (santhosh-tekuri/jsonschema, draft 7 like react-jsonschema-form).
 //
 // Rules: a template is data: nothing in it is executed; parameter schemas
-// never load other documents (no $ref outside the page); errors name the
-// file, line and field.
+// never load other documents (no $ref outside the page); errors are
+// problems (internal/problem) naming the file, line and field; problems
+// with values name the parameter in Field.
 package template
 
 import (
@@ -23,6 +24,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"gopkg.in/yaml.v3"
 
+	"github.com/paved-dev/paved/internal/problem"
 	"github.com/paved-dev/paved/internal/schemacheck"
 )
 
@@ -110,17 +112,21 @@ type OutputLink struct {
 	Icon      string `json:"icon,omitempty"`
 }
 
-// Problem is a value that does not fit the parameters.
-type Problem struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
+// Problem is a value that does not fit the parameters: a problem.Problem
+// whose Field is the parameter ("" for the form as a whole).
+type Problem = problem.Problem
 
 // ValuesError lists every problem with the values given to a template.
 type ValuesError struct {
 	Template string
-	Problems []Problem
+	Problems problem.List
 }
+
+// ProblemList is the problems, for the UI (each names its parameter).
+func (e *ValuesError) ProblemList() problem.List { return e.Problems }
+
+// ProblemKind says the values were wrong.
+func (e *ValuesError) ProblemKind() problem.Kind { return problem.Invalid }
 
 func (e *ValuesError) Error() string {
 	var b strings.Builder
@@ -136,13 +142,24 @@ func (e *ValuesError) Error() string {
 }
 
 // Parse validates and decodes a template.yaml; file names it in errors.
+// Every error is a problem (kind Invalid) naming the file, and the line and
+// field where it can.
 func Parse(file string, data []byte) (*Template, error) {
 	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("%s is larger than %d KiB", file, MaxFileBytes>>10)
+		return nil, problem.List{{File: file, Message: fmt.Sprintf("is larger than %d KiB", MaxFileBytes>>10),
+			Fix: "keep template.yaml to the form and the steps; skeleton files belong in the template's directory"}}
 	}
 	var t Template
 	if err := fileSchema.Decode(file, data, &t); err != nil {
 		return nil, err
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
+		root = yaml.Node{}
+	}
+	doc := &root
+	if len(root.Content) > 0 {
+		doc = root.Content[0]
 	}
 	t.file = file
 	switch p := t.Spec.Parameters.(type) {
@@ -155,25 +172,46 @@ func Parse(file string, data []byte) (*Template, error) {
 			t.Pages = append(t.Pages, m)
 		}
 	}
-	t.PropertyOrder = propertyOrder(data, len(t.Pages))
+	t.PropertyOrder = propertyOrder(doc, len(t.Pages))
+	steps := mapValue(mapValue(doc, "spec"), "steps")
+	stepLine := func(i int, key string) int {
+		if steps == nil || steps.Kind != yaml.SequenceNode || i >= len(steps.Content) {
+			return 0
+		}
+		if n := mapKey(steps.Content[i], key); n != nil {
+			return n.Line
+		}
+		return steps.Content[i].Line
+	}
 	seen := map[string]bool{}
 	for i := range t.Spec.Steps {
 		st := &t.Spec.Steps[i]
 		if st.Each != nil {
-			return nil, fmt.Errorf("%s: spec.steps[%d] (%s): `each` is not supported by Paved: write the steps out", file, i, st.Action)
+			return nil, problem.List{{File: file, Line: stepLine(i, "each"), Field: fmt.Sprintf("spec.steps[%d].each", i),
+				Message: fmt.Sprintf("`each` is not supported by Paved (step %s)", st.Action), Fix: "write the steps out, one per item"}}
 		}
 		if st.ID == "" {
 			st.ID = fmt.Sprintf("step-%d", i+1)
 		}
 		if seen[st.ID] {
-			return nil, fmt.Errorf("%s: spec.steps[%d]: the id %q is used twice: step ids must be unique", file, i, st.ID)
+			return nil, problem.List{{File: file, Line: stepLine(i, "id"), Field: fmt.Sprintf("spec.steps[%d].id", i),
+				Message: fmt.Sprintf("the id %q is used twice", st.ID), Fix: "step ids must be unique"}}
 		}
 		seen[st.ID] = true
 	}
+	params := mapValue(mapValue(doc, "spec"), "parameters")
 	for i, page := range t.Pages {
 		s, err := compilePage(page)
 		if err != nil {
-			return nil, fmt.Errorf("%s: spec.parameters[%d] is not a usable JSON Schema: %w", file, i, err)
+			line := 0
+			switch {
+			case params != nil && params.Kind == yaml.SequenceNode && i < len(params.Content):
+				line = params.Content[i].Line
+			case params != nil:
+				line = params.Line
+			}
+			return nil, problem.List{{File: file, Line: line, Field: fmt.Sprintf("spec.parameters[%d]", i),
+				Message: "is not a usable JSON Schema: " + err.Error()}}
 		}
 		t.schemas = append(t.schemas, s)
 	}
@@ -359,17 +397,18 @@ func Normalize(v any) any {
 	return v
 }
 
-// Validate checks values (defaults applied) against every page.
-func (t *Template) Validate(values map[string]any) []Problem {
+// Validate checks values (defaults applied) against every page; each
+// problem names its parameter in Field.
+func (t *Template) Validate(values map[string]any) problem.List {
 	js, err := json.Marshal(values)
 	if err != nil {
-		return []Problem{{Message: "the values cannot be represented as JSON: " + err.Error()}}
+		return problem.List{{Message: "the values cannot be represented as JSON: " + err.Error()}}
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
 	if err != nil {
-		return []Problem{{Message: err.Error()}}
+		return problem.List{{Message: err.Error()}}
 	}
-	var out []Problem
+	var out problem.List
 	seen := map[string]bool{}
 	add := func(p Problem) {
 		k := p.Field + "\x00" + p.Message
@@ -533,14 +572,11 @@ func splitUI(s map[string]any) (map[string]any, map[string]any) {
 }
 
 // propertyOrder reads the order of each parameter page's properties from the
-// YAML as written. Pages it cannot find get no order.
-func propertyOrder(data []byte, pages int) [][]string {
+// YAML as written (doc is the document's node). Pages it cannot find get no
+// order.
+func propertyOrder(doc *yaml.Node, pages int) [][]string {
 	out := make([][]string, pages)
-	var root yaml.Node
-	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
-		return out
-	}
-	params := mapValue(mapValue(root.Content[0], "spec"), "parameters")
+	params := mapValue(mapValue(doc, "spec"), "parameters")
 	var pageNodes []*yaml.Node
 	switch {
 	case params == nil:
@@ -560,6 +596,19 @@ func propertyOrder(data []byte, pages int) [][]string {
 		}
 	}
 	return out
+}
+
+// mapKey is the key node of key in the mapping n (nil when absent).
+func mapKey(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i]
+		}
+	}
+	return nil
 }
 
 func mapValue(n *yaml.Node, key string) *yaml.Node {

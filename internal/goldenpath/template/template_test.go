@@ -1,11 +1,13 @@
 package template
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/paved-dev/paved/internal/problem"
 	"github.com/paved-dev/paved/internal/schemacheck"
 )
 
@@ -156,5 +158,52 @@ func TestSplitUISeparatesHintsFromTheSchema(t *testing.T) {
 	}
 	if _, ok := tpl.Pages[0]["properties"].(map[string]any)["owner"].(map[string]any)["ui:field"]; !ok {
 		t.Errorf("SplitUI changed the page")
+	}
+}
+
+func TestParseErrorsAreProblemsWithTheirPlace(t *testing.T) {
+	for name, c := range map[string]struct {
+		src         string
+		line        int
+		field, want string
+	}{
+		"each":      {strings.Replace(valid, "input: {url: ./skeleton}}", "input: {url: ./skeleton}, each: [1, 2]}", 1), 29, "spec.steps[0].each", "`each` is not supported"},
+		"same id":   {strings.Replace(valid, "- {action: fetch:template", "- {id: log, action: fetch:template", 1), 30, "spec.steps[1].id", "is used twice"},
+		"$ref file": {strings.Replace(valid, "port: {type: integer, default: 8080}", `port: {$ref: "file:///etc/passwd"}`, 1), 11, "spec.parameters[0]", "may not load"},
+	} {
+		_, err := Parse("t/template.yaml", []byte(c.src))
+		ps := problem.ProblemsOf(err)
+		if problem.KindOf(err) != problem.Invalid || len(ps) != 1 {
+			t.Errorf("%s: %v (kind %s, %d problems)", name, err, problem.KindOf(err), len(ps))
+			continue
+		}
+		if p := ps[0]; p.File != "t/template.yaml" || p.Line != c.line || p.Field != c.field || !strings.Contains(p.Message, c.want) {
+			t.Errorf("%s: problem %+v", name, p)
+		}
+	}
+	big := append([]byte(valid), make([]byte, MaxFileBytes)...)
+	if _, err := Parse("t/template.yaml", big); problem.KindOf(err) != problem.Invalid || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("oversized: %v", err)
+	}
+}
+
+func TestValuesErrorCarriesItsProblems(t *testing.T) {
+	tpl, err := Parse("t", []byte(valid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := tpl.Validate(tpl.WithDefaults(map[string]any{"name": "Not Valid"}))
+	var err2 error = &ValuesError{Template: "svc", Problems: probs}
+	if problem.KindOf(err2) != problem.Invalid || !reflect.DeepEqual(problem.ProblemsOf(err2), probs) || len(probs) != 2 {
+		t.Fatalf("kind %s, problems %+v", problem.KindOf(err2), problem.ProblemsOf(err2))
+	}
+	if !strings.Contains(err2.Error(), "parameter owner: is required") {
+		t.Errorf("message: %v", err2)
+	}
+	js, _ := json.Marshal(probs[0])
+	var back map[string]any
+	_ = json.Unmarshal(js, &back)
+	if back["field"] == nil || back["message"] == nil {
+		t.Errorf("JSON = %s, want field and message", js)
 	}
 }
