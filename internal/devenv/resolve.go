@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/catalog/model"
 	"github.com/paved-dev/paved/internal/devenv/plan"
 	"github.com/paved-dev/paved/internal/devenv/provision"
@@ -114,65 +114,54 @@ func parseDur(s string) (time.Duration, error) {
 }
 
 // dependencyWorkloads loads the workloads of the components entity depends
-// on (direct: one level; all: transitively), keyed by component ref.
+// on (direct: one level; all: transitively), keyed by component ref. The
+// catalog walks the dependsOn relations in one query per level; only
+// components are followed (resources come from the workload spec), and
+// dependencies that are not in the catalog are noted and skipped.
 func (s *Service) dependencyWorkloads(ctx context.Context, entity, deps string) (map[string]*spec.Workload, []string, error) {
+	depth := 0 // all: as far as the relations go
+	if deps == DepsDirect {
+		depth = 1
+	}
+	g, err := s.catalog.Dependencies(ctx, entity, catalog.DependencyOptions{
+		Direction: catalog.Down,
+		Depth:     depth,
+		Relations: []string{model.RelDependsOn},
+		Kinds:     []string{"component"},
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("dependencies of %s: %w", entity, err)
+	}
 	out := map[string]*spec.Workload{}
 	var notes []string
-	seen := map[string]bool{strings.ToLower(entity): true}
-	level := []string{entity}
-	for depth := 0; len(level) > 0; depth++ {
-		if deps == DepsDirect && depth == 1 {
-			break
+	for _, n := range g.Nodes { // by depth, then ref
+		switch {
+		case n.Depth == 0:
+			continue // the entity itself
+		case n.Missing:
+			notes = append(notes, fmt.Sprintf("dependency %s is not in the catalog: skipped", n.Ref))
+			continue
 		}
-		var next []string
-		for _, ref := range level {
-			d, err := s.catalog.Entity(ctx, ref)
+		info, err := s.workloadOf(ctx, n.Ref)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case info.Dir != "":
+			w, err := spec.LoadDir(info.Dir)
 			if err != nil {
-				return nil, nil, fmt.Errorf("dependencies of %s: %w", ref, err)
+				return nil, nil, fmt.Errorf("dependency %s: %w", n.Ref, err)
 			}
-			for _, r := range d.Relations {
-				if r.Type != model.RelDependsOn {
-					continue
-				}
-				key := strings.ToLower(r.TargetRef)
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				if r.Target == nil {
-					notes = append(notes, fmt.Sprintf("dependency %s is not in the catalog: skipped", r.TargetRef))
-					continue
-				}
-				if !strings.EqualFold(r.Target.Kind, "component") {
-					continue // resources come from the workload spec
-				}
-				next = append(next, r.Target.Ref)
-			}
-		}
-		sort.Strings(next)
-		for _, ref := range next {
-			info, err := s.workloadOf(ctx, ref)
+			out[n.Ref] = w
+		case info.Image != "":
+			w, err := s.imageWorkload(ctx, n.Ref, info.Image)
 			if err != nil {
 				return nil, nil, err
 			}
-			switch {
-			case info.Dir != "":
-				w, err := spec.LoadDir(info.Dir)
-				if err != nil {
-					return nil, nil, fmt.Errorf("dependency %s: %w", ref, err)
-				}
-				out[ref] = w
-			case info.Image != "":
-				w, err := s.imageWorkload(ctx, ref, info.Image)
-				if err != nil {
-					return nil, nil, err
-				}
-				out[ref] = w
-			default:
-				notes = append(notes, fmt.Sprintf("dependency %s skipped: %s", ref, info.Reason))
-			}
+			out[n.Ref] = w
+		default:
+			notes = append(notes, fmt.Sprintf("dependency %s skipped: %s", n.Ref, info.Reason))
 		}
-		level = next
 	}
 	return out, notes, nil
 }
