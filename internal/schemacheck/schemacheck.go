@@ -11,9 +11,10 @@ package schemacheck
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -185,7 +186,7 @@ func explain(ve *jsonschema.ValidationError, doc *yaml.Node) []problem.Problem {
 		}
 		add(e.InstanceLocation, message1(e))
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	slices.SortStableFunc(out, func(a, b problem.Problem) int { return cmp.Compare(a.Line, b.Line) })
 	return out
 }
 

@@ -11,9 +11,9 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -125,10 +125,7 @@ func Load(t testing.TB, snap source.Snapshot) *Tree {
 	for _, p := range res.Problems {
 		tr.Problems = append(tr.Problems, p.String())
 	}
-	for d := range deps {
-		tr.Deps = append(tr.Deps, d)
-	}
-	sort.Strings(tr.Deps)
+	tr.Deps = slices.Sorted(maps.Keys(deps))
 	for _, e := range tr.Entities {
 		for _, r := range e.Relations {
 			k := r.Target.Key()
@@ -284,7 +281,7 @@ func (tr *Tree) FilesNotReached(fsys fs.FS, pattern string) ([]string, error) {
 			out = append(out, m)
 		}
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out, nil
 }
 
