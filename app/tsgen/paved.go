@@ -33,6 +33,7 @@ func Paved(src *Source) Options {
 			app.EventEnvChanged:      reflect.TypeFor[app.EnvChanged](),
 			app.EventEnvLog:          reflect.TypeFor[app.EnvLogBatch](),
 			app.EventEnvLogEnd:       reflect.TypeFor[app.EnvLogEnd](),
+			app.EventWarning:         reflect.TypeFor[app.Warning](),
 		},
 		Source:  src,
 		Command: Command,

@@ -3,7 +3,7 @@ import { errorMessage } from './common/backend';
 import { getPlatform, onCatalogChanged, onSyncProgress } from './catalog/api';
 import { Loading } from './common/components';
 import { handleSlashKey } from './common/focus';
-import { CatalogContext, type CatalogContextValue } from './common/hooks';
+import { CatalogContext, useWarnings, type CatalogContextValue, type Warning } from './common/hooks';
 import { hrefFor, navigate, useRoute, type Route } from './common/router';
 import type { PlatformInfo, SyncProgress } from './catalog/types';
 import { AuditPage } from './catalog/AuditPage';
@@ -28,6 +28,7 @@ export function App() {
   const [version, setVersion] = useState(0);
   const [syncProgress, setSyncProgress] = useState<SyncProgress | null>(null);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const { warnings, dismiss: dismissWarning } = useWarnings();
 
   useEffect(() => {
     getPlatform().then(setPlatform, (err: unknown) =>
@@ -68,12 +69,30 @@ export function App() {
         Skip to content
       </a>
       <Header route={route} platform={platform} platformError={platformError} syncProgress={syncProgress} />
+      <Warnings warnings={warnings} onDismiss={dismissWarning} />
       <main id="main" tabIndex={-1} className="main">
         <Suspense fallback={<Loading />}>
           <Page key={key} route={route} />
         </Suspense>
       </main>
     </CatalogContext.Provider>
+  );
+}
+
+/** The backend's warnings: things that failed without failing what the person did. */
+function Warnings({ warnings, onDismiss }: { warnings: Warning[]; onDismiss: (id: number) => void }) {
+  if (!warnings.length) return null;
+  return (
+    <div className="warnings" role="status" aria-live="polite" data-testid="warnings">
+      {warnings.map((w) => (
+        <div key={w.id} className="warning" data-testid="warning">
+          <span className="warning-message">{w.message}</span>
+          <button type="button" className="btn btn-small" onClick={() => onDismiss(w.id)} aria-label="Dismiss this warning">
+            Dismiss
+          </button>
+        </div>
+      ))}
+    </div>
   );
 }
 

@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import { toBackendError, type BackendError } from '../common/backend';
 import { getStatus, onSyncProgress, sync } from './api';
-import { ErrorBox, formatTime, Loading, relativeTime } from '../common/components';
+import { ErrorBox, formatTime, Loading, problemPlace, relativeTime } from '../common/components';
 import { useAsync, useCatalog, useDocumentTitle } from '../common/hooks';
 import type { SourceStatus, SyncProgress, SyncResult } from './types';
 
@@ -144,12 +144,10 @@ function StatusRow({ s }: { s: SourceStatus }) {
           <td colSpan={8}>
             <ul className="file-errors" data-testid="file-errors">
               {s.errors.map((e, i) => (
-                <li key={`${e.file}:${e.line}:${i}`}>
-                  <span className="mono">
-                    {e.file}
-                    {e.line > 0 ? `:${e.line}` : ''}
-                  </span>{' '}
+                <li key={`${problemPlace(e)}:${i}`} data-field={e.field || undefined}>
+                  <span className="mono">{problemPlace(e)}</span> {e.field && <span className="mono">{e.field}: </span>}
                   {e.message}
+                  {e.fix && <span className="muted"> — {e.fix}</span>}
                 </li>
               ))}
             </ul>

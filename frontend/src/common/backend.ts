@@ -6,10 +6,11 @@
 // here imports Wails-generated bindings: the method and payload types are
 // generated from Go (src/gen/types.ts, `make types`).
 //
-// A call that fails rejects, in both modes, with a string holding the JSON
-// of the error: {"message", "kind", "problems": [{file?, line?, field?,
-// message, fix?}]}. callBackend turns it into a BackendError; older
-// backends' plain strings become kind "internal".
+// A call that fails rejects with the JSON of the error, {"message", "kind",
+// "problems": [{file?, line?, field?, message, fix?}]}: as a string in
+// browser mode, as a string or an Error with that message in the window.
+// callBackend turns it into a BackendError; older backends' plain strings
+// become kind "internal".
 
 import type { AppBindings, AppEvents, Problem, ProblemDescribed, ProblemKind } from '../gen/types';
 
@@ -70,28 +71,32 @@ function asDescribed(v: unknown): ProblemDescribed | undefined {
   return { message: v.message, kind, problems };
 }
 
+/** The structure in a rejection's text: the backend's JSON, or a plain message. */
+function fromText(text: string): ProblemDescribed {
+  const s = text.trim();
+  if (s.startsWith('{')) {
+    try {
+      const d = asDescribed(JSON.parse(s));
+      if (d) return d;
+    } catch {
+      // not JSON after all: a plain message
+    }
+  }
+  return { message: text, kind: 'internal', problems: [] };
+}
+
 /**
- * What a rejected call (or any thrown value) says: the backend's JSON
- * string, an older backend's plain string, an Error, or an object with a
- * message.
+ * What a rejected call (or any thrown value) says: the backend's JSON string
+ * (browser mode, and the window when Wails rejects with the text), an Error
+ * whose message is that JSON (the window's Wails runtime), an older
+ * backend's plain string, or an object with a message.
  */
 export function describeError(err: unknown): ProblemDescribed {
   if (err instanceof BackendError) return { message: err.message, kind: err.kind, problems: err.problems };
-  if (typeof err === 'string') {
-    const s = err.trim();
-    if (s.startsWith('{')) {
-      try {
-        const d = asDescribed(JSON.parse(s));
-        if (d) return d;
-      } catch {
-        // not JSON after all: a plain message
-      }
-    }
-    return { message: err, kind: 'internal', problems: [] };
-  }
+  if (typeof err === 'string') return fromText(err);
+  if (err instanceof Error) return fromText(err.message);
   const d = asDescribed(err);
   if (d) return d;
-  if (err instanceof Error) return { message: err.message, kind: 'internal', problems: [] };
   let message: string;
   try {
     message = JSON.stringify(err) ?? String(err);

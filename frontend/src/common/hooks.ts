@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { PlatformInfo, SyncProgress } from '../catalog/types';
-import { toBackendError, type BackendError } from './backend';
+import { onObjectEvent, toBackendError, type BackendError } from './backend';
 
 export type AsyncState<T> = {
   data: T | undefined;
@@ -74,4 +74,31 @@ export const CatalogContext = createContext<CatalogContextValue>({
 
 export function useCatalog(): CatalogContextValue {
   return useContext(CatalogContext);
+}
+
+/** The event the backend sends a warning in: something failed without failing an action. */
+export const EVENT_WARNING = 'paved:warning';
+
+/** How many warnings are kept on screen (the oldest go first). */
+export const MAX_WARNINGS = 5;
+
+export type Warning = { id: number; message: string };
+
+/**
+ * The backend's recent warnings ("paved:warning"), newest last, and a way
+ * to dismiss one. A warning repeated while shown is shown once.
+ */
+export function useWarnings(): { warnings: Warning[]; dismiss: (id: number) => void } {
+  const [warnings, setWarnings] = useState<Warning[]>([]);
+  const next = useRef(0);
+  useEffect(
+    () =>
+      onObjectEvent(EVENT_WARNING, (w) => {
+        if (typeof w.message !== 'string' || !w.message) return;
+        setWarnings((ws) => (ws.some((x) => x.message === w.message) ? ws : [...ws, { id: ++next.current, message: w.message }].slice(-MAX_WARNINGS)));
+      }),
+    [],
+  );
+  const dismiss = useCallback((id: number) => setWarnings((ws) => ws.filter((w) => w.id !== id)), []);
+  return { warnings, dismiss };
 }

@@ -348,7 +348,7 @@ export function createFakeBackend(opts: FakeBackendOptions = {}): FakeBackend {
           lastAttemptAt: lastSyncAt,
           entities: 0,
           files: 1,
-          errors: [{ source: 'my-services', file: 'catalog-info.yaml', line: 7, message: 'spec.owner is required for kind Component' }],
+          errors: [{ file: 'catalog-info.yaml', line: 7, field: 'spec.owner', message: 'is required for kind Component', fix: 'name the owning group, e.g. group:default/team-a' }],
         },
       ];
     },

@@ -296,6 +296,9 @@ export function createFakeGoldenPaths({ wait, emit, record }: FakeGoldenPathDeps
   const used = new Set<string>();
   const parentDir = '/home/dev/src';
   const withDefaults = (t: FakeTemplate, values: Record<string, unknown>) => ({ ...detailOf(t).defaults, ...values });
+  // The backend's default rule, as the fake plays it: <parentDir>/<name>.
+  const outDirOf = (req: ScaffoldRequest, values: Record<string, unknown>) =>
+    req.outDir || (typeof values.name === 'string' && values.name ? `${parentDir}/${values.name}` : '');
 
   return {
     async GoldenPaths() {
@@ -315,7 +318,13 @@ export function createFakeGoldenPaths({ wait, emit, record }: FakeGoldenPathDeps
       await wait();
       const t = find(req.template);
       const values = withDefaults(t, req.values ?? {});
-      return { template: t.summary.name, version: t.summary.version, files: filesOf(t, values, true), problems: problemsOf(t, values) };
+      return {
+        template: t.summary.name,
+        version: t.summary.version,
+        outDir: outDirOf(req, values),
+        files: filesOf(t, values, true),
+        problems: problemsOf(t, values),
+      };
     },
 
     async Scaffold(req: ScaffoldRequest): Promise<ScaffoldResult> {
@@ -323,7 +332,7 @@ export function createFakeGoldenPaths({ wait, emit, record }: FakeGoldenPathDeps
       const t = find(req.template);
       const values = withDefaults(t, req.values ?? {});
       const name = String(values.name ?? '');
-      const dir = req.outDir || (name ? `${parentDir}/${name}` : '');
+      const dir = outDirOf(req, values);
       const progress = async (p: Omit<GoldenPathProgress, 'source' | 'current' | 'total'> & Partial<GoldenPathProgress>) => {
         emit('goldenpath:progress', { source: t.summary.name, current: 0, total: 0, ...p });
         await wait();

@@ -89,12 +89,23 @@ export interface AppScaffoldRequest {
   /** Values are the form's values, keyed by parameter name. */
   values: Record<string, unknown>;
   /**
-   * OutDir is where the new repository goes; "" means
-   * ~/src/<values.name>.
+   * OutDir is where the new repository goes; "" means the default rule:
+   * ~/src/<values.name>, the name being one plain folder name
+   * (goldenpath.DefaultOutDir), else the scaffold is refused.
    */
   outDir?: string;
   /** Push is a git remote URL to push the new repository to ("" = none). */
   push?: string;
+}
+
+/**
+ * Warning is the data of EventWarning.
+ *
+ * Go: app.Warning.
+ */
+export interface AppWarning {
+  /** Message says what went wrong, for people. */
+  message: string;
 }
 
 /**
@@ -120,16 +131,25 @@ export interface AuditEntry {
 export interface CatalogEntityDetail {
   /** Ref is the full reference, e.g. "component:default/payments-api". */
   ref: string;
+  /** Kind is the kind as written, e.g. "Component". */
   kind: string;
+  /** Namespace is metadata.namespace ("default" when left out). */
   namespace: string;
+  /** Name is metadata.name. */
   name: string;
+  /** Title is metadata.title. */
   title?: string;
+  /** Description is metadata.description. */
   description?: string;
+  /** Type is spec.type. */
   type?: string;
+  /** Lifecycle is spec.lifecycle. */
   lifecycle?: string;
-  /** Owner and System are full references. */
+  /** Owner is the owner's full reference. */
   owner?: string;
+  /** System is the system's full reference. */
   system?: string;
+  /** Tags are metadata.tags. */
   tags: string[];
   /** Source is the name of the source it was read from. */
   source: string;
@@ -137,11 +157,17 @@ export interface CatalogEntityDetail {
   local?: boolean;
   /** Entity is the whole descriptor, unknown fields included. */
   entity: Record<string, unknown>;
+  /** Links are metadata.links. */
   links: CatalogLink[];
+  /** Annotations are metadata.annotations. */
   annotations: Record<string, string>;
+  /** Labels are metadata.labels. */
   labels: Record<string, string>;
+  /** Relations are the relations in both directions, sorted. */
   relations: CatalogRelationView[];
+  /** SourceFile is where the entity was read from. */
   sourceFile: CatalogSourceLocation;
+  /** RawYAML is the document as written. */
   rawYaml: string;
 }
 
@@ -153,16 +179,25 @@ export interface CatalogEntityDetail {
 export interface CatalogEntitySummary {
   /** Ref is the full reference, e.g. "component:default/payments-api". */
   ref: string;
+  /** Kind is the kind as written, e.g. "Component". */
   kind: string;
+  /** Namespace is metadata.namespace ("default" when left out). */
   namespace: string;
+  /** Name is metadata.name. */
   name: string;
+  /** Title is metadata.title. */
   title?: string;
+  /** Description is metadata.description. */
   description?: string;
+  /** Type is spec.type. */
   type?: string;
+  /** Lifecycle is spec.lifecycle. */
   lifecycle?: string;
-  /** Owner and System are full references. */
+  /** Owner is the owner's full reference. */
   owner?: string;
+  /** System is the system's full reference. */
   system?: string;
+  /** Tags are metadata.tags. */
   tags: string[];
   /** Source is the name of the source it was read from. */
   source: string;
@@ -176,20 +211,10 @@ export interface CatalogEntitySummary {
  * Go: catalog.FacetCount.
  */
 export interface CatalogFacetCount {
+  /** Value is the facet value, e.g. a kind or an owner ref. */
   value: string;
+  /** Count is how many matches have it. */
   count: number;
-}
-
-/**
- * FileError is a problem found while reading a source.
- *
- * Go: catalog.FileError.
- */
-export interface CatalogFileError {
-  source: string;
-  file: string;
-  line: number;
-  message: string;
 }
 
 /**
@@ -199,8 +224,11 @@ export interface CatalogFileError {
  * Go: catalog.Graph.
  */
 export interface CatalogGraph {
+  /** Root is the full reference of the entity the walk started from. */
   root: string;
+  /** Nodes are the root and every entity reached, by depth then ref. */
   nodes: CatalogGraphNode[];
+  /** Edges are the relations between nodes, by from then to. */
   edges: CatalogGraphEdge[];
 }
 
@@ -210,8 +238,14 @@ export interface CatalogGraph {
  * Go: catalog.GraphEdge.
  */
 export interface CatalogGraphEdge {
+  /** From is the dependent's full reference. */
   from: string;
+  /** To is the full reference of what it depends on. */
   to: string;
+  /**
+   * Type is the relation, from From's side (dependsOn, consumesApi,
+   * apiProvidedBy).
+   */
   type: string;
 }
 
@@ -221,9 +255,13 @@ export interface CatalogGraphEdge {
  * Go: catalog.GraphNode.
  */
 export interface CatalogGraphNode {
+  /** Ref is the entity's full reference. */
   ref: string;
+  /** Kind is the entity's kind. */
   kind: string;
+  /** Name is the entity's name. */
   name: string;
+  /** Title is the entity's title. */
   title?: string;
   /** Missing marks a referenced entity that is not in the catalog. */
   missing?: boolean;
@@ -237,9 +275,13 @@ export interface CatalogGraphNode {
  * Go: catalog.Link.
  */
 export interface CatalogLink {
+  /** URL is the link's absolute URL. */
   url: string;
+  /** Title is the text to show. */
   title?: string;
+  /** Icon is an icon key. */
   icon?: string;
+  /** Type is a free-form kind of link. */
   type?: string;
 }
 
@@ -249,7 +291,9 @@ export interface CatalogLink {
  * Go: catalog.RelationView.
  */
 export interface CatalogRelationView {
+  /** Type is the relation from the entity's side (ownedBy, dependencyOf...). */
   type: string;
+  /** TargetRef is the other entity's reference. */
   targetRef: string;
   /** Target is nil when the target is not in the catalog. */
   target?: CatalogEntitySummary;
@@ -267,14 +311,21 @@ export interface CatalogSearchQuery {
    * kind:X, type:X, owner:X, lifecycle:X, system:X, tag:X become filters.
    */
   query: string;
+  /** Kinds keeps entities of these kinds. */
   kinds?: string[];
+  /** Types keeps entities with these spec.type values. */
   types?: string[];
+  /** Owners keeps entities owned by these (short or full refs). */
   owners?: string[];
+  /** Lifecycles keeps entities with these spec.lifecycle values. */
   lifecycles?: string[];
+  /** Systems keeps entities of these systems (short or full refs). */
   systems?: string[];
+  /** Tags keeps entities with one of these tags. */
   tags?: string[];
   /** Limit caps Items (0 = 50, at most 1000). */
   limit?: number;
+  /** Offset skips this many matches. */
   offset?: number;
   /** Facets asks for counts per kind, type, owner, lifecycle, system and tag. */
   facets?: boolean;
@@ -291,9 +342,13 @@ export interface CatalogSearchResult {
    * is set there are more than Total (the UI shows "1,000+").
    */
   total: number;
+  /** TotalCapped says Total is a lower bound. */
   totalCapped?: boolean;
+  /** Items is the page of matches, best first. */
   items: CatalogEntitySummary[];
+  /** Facets are the counts asked for with SearchQuery.Facets, by dimension. */
   facets?: Record<string, CatalogFacetCount[]>;
+  /** TookMs is how long the search took. */
   tookMs: number;
 }
 
@@ -303,8 +358,11 @@ export interface CatalogSearchResult {
  * Go: catalog.SourceLocation.
  */
 export interface CatalogSourceLocation {
+  /** Source is the source's name. */
   source: string;
+  /** Path is the descriptor file's path inside the source. */
   path: string;
+  /** Line is the 1-based line of the entity's document. */
   line: number;
 }
 
@@ -334,12 +392,28 @@ export interface CatalogSourceStatus {
    * or local (registered on this machine, e.g. by a scaffold).
    */
   origin: string;
+  /** LastSyncAt is the end of the last successful sync (nil = never). */
   lastSyncAt?: string;
+  /** LastAttemptAt is the end of the last sync, failed or not. */
   lastAttemptAt?: string;
+  /** Commit is the git commit the cache holds ("" for other kinds). */
   commit?: string;
+  /**
+   * Entities counts the source's entities shown (duplicates that lost
+   * excluded).
+   */
   entities: number;
+  /** Files counts the descriptor files reached. */
   files: number;
-  errors: CatalogFileError[];
+  /**
+   * Errors are every problem in the source's files: bad files, missing
+   * Location targets, duplicate refs. They are all in this source.
+   */
+  errors: Problem[];
+  /**
+   * LastError is why the last sync failed, or that the remote could not
+   * be reached ("" = it succeeded).
+   */
   lastError?: string;
 }
 
@@ -349,16 +423,26 @@ export interface CatalogSourceStatus {
  * Go: catalog.SyncResult.
  */
 export interface CatalogSyncResult {
+  /** Source is the source's name; the problems below are in its files. */
   source: string;
+  /** Commit is the git commit read ("" for other kinds). */
   commit?: string;
   /** Unchanged is true when nothing had to be read. */
   unchanged: boolean;
+  /** FilesRead counts the descriptor files read (new or changed). */
   filesRead: number;
+  /** FilesRemoved counts the files no longer reached. */
   filesRemoved: number;
+  /** Entities counts the source's entities shown after the sync. */
   entities: number;
-  errors: CatalogFileError[];
+  /**
+   * Errors are the problems in the files read this time (file, line,
+   * field, message, fix).
+   */
+  errors: Problem[];
   /** Error is why the sync failed; the previous cache is kept. */
   error?: string;
+  /** DurationMs is how long the sync took. */
   durationMs: number;
 }
 
@@ -566,6 +650,7 @@ export interface DevenvSummary {
 export interface GoldenpathFile {
   /** Path is slash-separated and relative to the output directory. */
   path: string;
+  /** Size is the length in bytes. */
   size: number;
   /** Mode is the Unix permission bits (0644, 0755). */
   mode: number;
@@ -574,19 +659,25 @@ export interface GoldenpathFile {
    * files and cut at the preview limit when Truncated.
    */
   content?: string;
+  /** Binary is set for a file that is not UTF-8 text. */
   binary?: boolean;
+  /** Truncated is set when Content was cut. */
   truncated?: boolean;
 }
 
 /**
- * Link is one of spec.output.links.
+ * Link is one of spec.output.links, evaluated.
  *
  * Go: goldenpath.Link.
  */
 export interface GoldenpathLink {
+  /** Title is the link's text. */
   title?: string;
+  /** URL is where it points (or EntityRef). */
   url?: string;
+  /** EntityRef is a catalog entity it points to. */
   entityRef?: string;
+  /** Icon is a Backstage icon name. */
   icon?: string;
 }
 
@@ -598,9 +689,11 @@ export interface GoldenpathLink {
 export interface GoldenpathNextAction {
   /** ID is open-folder, run-locally, run-tests, view-in-catalog or push. */
   id: string;
+  /** Title is the action for people. */
   title: string;
   /** Command is a shell command to run in Dir, when the action is one. */
   command?: string;
+  /** Dir is the directory the action is about. */
   dir?: string;
   /** EntityRef is set for view-in-catalog. */
   entityRef?: string;
@@ -612,7 +705,9 @@ export interface GoldenpathNextAction {
  * Go: goldenpath.ParameterPage.
  */
 export interface GoldenpathParameterPage {
+  /** Title is the page's title. */
   title?: string;
+  /** Description is the page's description. */
   description?: string;
   /** Schema is the page as written (a JSON Schema object), ui:* hints kept. */
   schema: Record<string, unknown>;
@@ -635,23 +730,27 @@ export interface GoldenpathParameterPage {
  * Go: goldenpath.Preview.
  */
 export interface GoldenpathPreview {
+  /** Template is the template's name. */
   template: string;
+  /** Version is the template's version. */
   version: string;
+  /**
+   * OutDir is the absolute folder a scaffold with these values would
+   * create ("" when the values name none yet: Problems say why).
+   */
+  outDir: string;
+  /**
+   * Files are the files rendered, sorted by path, contents cut at
+   * PreviewLimit.
+   */
   files: GoldenpathFile[];
-  problems: GoldenpathProblem[];
+  /**
+   * Problems are the values that do not fit, one per parameter and issue
+   * (Field is the parameter; never nil).
+   */
+  problems: Problem[];
   /** Error is why the template could not be rendered with these values. */
   error?: string;
-}
-
-/**
- * Problem is one thing wrong with the values given to a template.
- *
- * Go: goldenpath.Problem.
- */
-export interface GoldenpathProblem {
-  /** Field is the parameter's name ("" for the whole form). */
-  field: string;
-  message: string;
 }
 
 /**
@@ -660,17 +759,23 @@ export interface GoldenpathProblem {
  * Go: goldenpath.Result.
  */
 export interface GoldenpathResult {
+  /** Template is the template's name. */
   template: string;
+  /** Source is builtin, platform or dir. */
   source: string;
+  /** Version is the template's version used. */
   version: string;
   /** Dir is the absolute output directory. */
   dir: string;
+  /** DryRun is set when nothing was written. */
   dryRun: boolean;
   /** Files are the files written (or that would be), sorted by path. */
   files: GoldenpathFile[];
+  /** Steps are the template's steps, in order, with what each did. */
   steps: GoldenpathStepResult[];
   /** Commit is the first commit of the new repository (publish:git). */
   commit?: string;
+  /** Branch is the branch of Commit. */
   branch?: string;
   /** Remote is the URL pushed to, credentials removed ("" = not pushed). */
   remote?: string;
@@ -678,10 +783,13 @@ export interface GoldenpathResult {
   catalogRef?: string;
   /** CatalogSource is the local catalog source that holds it. */
   catalogSource?: string;
+  /** Links are spec.output.links, evaluated. */
   links: GoldenpathLink[];
+  /** NextActions are what to do next, first the most likely. */
   nextActions: GoldenpathNextAction[];
   /** Log is what debug:log steps said. */
   log: string[];
+  /** DurationMs is how long the scaffold took. */
   durationMs: number;
 }
 
@@ -692,8 +800,11 @@ export interface GoldenpathResult {
  * Go: goldenpath.ServiceStatus.
  */
 export interface GoldenpathServiceStatus {
+  /** Dir is the repository's absolute directory. */
   dir: string;
+  /** Template is the recorded template's name. */
   template?: string;
+  /** Source is the recorded source (builtin, platform or dir). */
   source?: string;
   /**
    * Version is the template version the repository was made or last
@@ -708,9 +819,11 @@ export interface GoldenpathServiceStatus {
   state: string;
   /**
    * CommitsBehind counts the template's commits between Version and
-   * Latest, for templates in git (0 when unknown or up to date).
+   * Latest that change it, for templates in git (0 when unknown or up to
+   * date).
    */
   commitsBehind?: number;
+  /** Message says what to do, for people. */
   message?: string;
 }
 
@@ -720,8 +833,11 @@ export interface GoldenpathServiceStatus {
  * Go: goldenpath.StepInfo.
  */
 export interface GoldenpathStepInfo {
+  /** ID is the step's id (steps.<id>.output in expressions). */
   id: string;
+  /** Name is the step's name for people. */
   name?: string;
+  /** Action is the scaffolder action it runs (fetch:template...). */
   action: string;
   /** If is the step's condition as written ("" = always). */
   if?: string;
@@ -733,8 +849,11 @@ export interface GoldenpathStepInfo {
  * Go: goldenpath.StepResult.
  */
 export interface GoldenpathStepResult {
+  /** ID is the step's id. */
   id: string;
+  /** Name is the step's name. */
   name?: string;
+  /** Action is the action it ran. */
   action: string;
   /**
    * Skipped is set when the step's `if` was false, or the action does not
@@ -753,11 +872,15 @@ export interface GoldenpathStepResult {
 export interface GoldenpathTemplateDetail {
   /** Name is the template's metadata.name, what `paved new` takes. */
   name: string;
+  /** Title is metadata.title, else the name. */
   title: string;
+  /** Description is metadata.description. */
   description?: string;
   /** Type is spec.type (service, job, website...). */
   type?: string;
+  /** Tags are metadata.tags (never nil). */
   tags: string[];
+  /** Owner is spec.owner. */
   owner?: string;
   /** Source is builtin, platform or dir. */
   source: string;
@@ -799,11 +922,15 @@ export interface GoldenpathTemplateDetail {
 export interface GoldenpathTemplateSummary {
   /** Name is the template's metadata.name, what `paved new` takes. */
   name: string;
+  /** Title is metadata.title, else the name. */
   title: string;
+  /** Description is metadata.description. */
   description?: string;
   /** Type is spec.type (service, job, website...). */
   type?: string;
+  /** Tags are metadata.tags (never nil). */
   tags: string[];
+  /** Owner is spec.owner. */
   owner?: string;
   /** Source is builtin, platform or dir. */
   source: string;
@@ -833,14 +960,21 @@ export interface GoldenpathTemplateSummary {
  * Go: goldenpath.UpdateResult.
  */
 export interface GoldenpathUpdateResult {
+  /** Dir is the repository's absolute directory. */
   dir: string;
+  /** Template is the template's name. */
   template: string;
+  /**
+   * From and To are the template versions before and after (To resolved
+   * to a commit for templates in git).
+   */
   from: string;
   to: string;
   /** UpToDate is set when there was nothing to do (no branch, no commit). */
   upToDate: boolean;
   /** Branch is the new branch holding the update commit. */
   branch?: string;
+  /** Commit is the update (merge) commit. */
   commit?: string;
   /**
    * Changed are files the update wrote cleanly (merged or taken from the
@@ -849,7 +983,10 @@ export interface GoldenpathUpdateResult {
   changed: string[];
   added: string[];
   deleted: string[];
-  /** Conflicts are files left with git conflict markers to resolve. */
+  /**
+   * Conflicts are files left with git conflict markers to resolve, or
+   * kept as they were where the template deleted or replaced them.
+   */
   conflicts: string[];
 }
 
@@ -947,6 +1084,7 @@ export interface AppEvents {
   "env:log-end": AppEnvLogEnd;
   "env:progress": ProgressEvent;
   "goldenpath:progress": ProgressEvent;
+  "paved:warning": AppWarning;
 }
 
 /** The methods bound on window.go.app.App (Go: the exported methods of *app.App). */
@@ -1007,7 +1145,8 @@ export interface AppBindings {
   /**
    * Scaffold creates the new repository, reporting each step as a
    * "goldenpath:progress" event, and announces "catalog:changed" when the new
-   * component was registered.
+   * component was registered. An empty req.OutDir means the default rule:
+   * ~/src/<name> (see ScaffoldRequest.OutDir).
    */
   Scaffold(req: AppScaffoldRequest): Promise<GoldenpathResult>;
   /** ScaffoldDefaults tells the form where new repositories go by default. */
@@ -1015,7 +1154,8 @@ export interface AppBindings {
   /**
    * ScaffoldPreview renders the files a scaffold would write, in memory. It is
    * cheap enough to call as the form changes; unfinished values come back as
-   * Problems, not as an error.
+   * Problems, not as an error, and OutDir is the folder Scaffold would create
+   * (the default rule's when req.OutDir is "").
    */
   ScaffoldPreview(req: AppScaffoldRequest): Promise<GoldenpathPreview>;
   /** Search finds catalog entities. */

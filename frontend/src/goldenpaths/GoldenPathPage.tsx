@@ -246,6 +246,7 @@ function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; paren
                       labels={labels}
                       outDir={state.outDir}
                       parentDir={parentDir}
+                      defaultOutDir={preview.preview?.outDir}
                       onOutDir={(v) => dispatch({ type: 'outDir', value: v })}
                       push={state.push}
                       onPush={(v) => dispatch({ type: 'push', value: v })}
@@ -301,6 +302,7 @@ function Review({
   labels,
   outDir,
   parentDir,
+  defaultOutDir,
   onOutDir,
   push,
   onPush,
@@ -313,6 +315,8 @@ function Review({
   labels: Record<string, string>;
   outDir: string;
   parentDir?: string;
+  /** The folder Scaffold creates when outDir is empty, as the preview says ("" = not known yet). */
+  defaultOutDir?: string;
   onOutDir: (v: string) => void;
   push: string;
   onPush: (v: string) => void;
@@ -367,13 +371,19 @@ function Review({
             Folder for the new repository
           </label>
           <p className="field-description" data-testid="gp-outdir-default">
-            Created by Paved; it must not exist yet, or be empty. Leave it empty for Paved&rsquo;s default folder
-            {parentDir ? (
+            Created by Paved; it must not exist yet, or be empty. Leave it empty for Paved&rsquo;s default
+            {defaultOutDir ? (
+              <>
+                : <code>{defaultOutDir}</code>
+              </>
+            ) : parentDir ? (
               <>
                 {' '}
-                (in <code>{parentDir}</code>)
+                folder in <code>{parentDir}</code>
               </>
-            ) : null}
+            ) : (
+              ' folder'
+            )}
             .
           </p>
           <input
@@ -381,7 +391,7 @@ function Review({
             className="form-control mono"
             type="text"
             value={outDir}
-            placeholder={parentDir ? `Default: a new folder in ${parentDir}` : 'Default folder'}
+            placeholder={defaultOutDir || (parentDir ? `A new folder in ${parentDir}` : 'The default folder')}
             onChange={(e) => onOutDir(e.target.value)}
             spellCheck={false}
             autoComplete="off"

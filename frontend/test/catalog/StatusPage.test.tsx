@@ -13,7 +13,7 @@ describe('status and audit pages', () => {
     expect(rows[0].textContent).toContain('a1b2c3d4');
     expect(rows[0].textContent).not.toContain('a1b2c3d4e5');
     expect(Number(rows[0].querySelector('[data-testid="status-entities"]')!.textContent)).toBeGreaterThan(0);
-    expect(screen.getByTestId('file-errors').textContent).toContain('catalog-info.yaml:7 spec.owner is required');
+    expect(screen.getByTestId('file-errors').textContent).toBe('catalog-info.yaml:7 spec.owner: is required for kind Component — name the owning group, e.g. group:default/team-a');
   });
 
   it('"Sync now" calls Sync("") and shows progress then results', async () => {

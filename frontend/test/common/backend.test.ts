@@ -118,6 +118,7 @@ describe('describeError', () => {
     ['problems without a message, and empty places', JSON.stringify({ message: 'm', kind: 'invalid', problems: [{ field: 'x' }, { message: 'ok', file: '', line: 0 }, 3] }), { message: 'm', kind: 'invalid', problems: [{ message: 'ok' }] }],
     ['no problems list', JSON.stringify({ message: 'm', kind: 'invalid' }), { message: 'm', kind: 'invalid', problems: [] }],
     ['an Error', new Error('e'), { message: 'e', kind: 'internal', problems: [] }],
+    ['an Error holding the JSON (the window)', new Error(JSON.stringify({ message: 'w', kind: 'not_found', problems: [] })), { message: 'w', kind: 'not_found', problems: [] }],
     ['an object from a bridge', { message: 'o', kind: 'unavailable' }, { message: 'o', kind: 'unavailable', problems: [] }],
     ['anything else', 42, { message: '42', kind: 'internal', problems: [] }],
   ])('reads %s', (_name, input, want) => {

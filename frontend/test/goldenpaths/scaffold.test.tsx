@@ -144,14 +144,15 @@ describe('scaffolding in the window', () => {
     await fillGoService();
 
     // The review lists the answers (defaults included); the folder is left
-    // to the backend's default rule, whose parent ScaffoldDefaults names.
+    // to the backend's default rule, and shows what the preview says it is.
     const review = screen.getByTestId('gp-review');
     const value = (f: string) => within(review).getAllByTestId('gp-review-value').find((r) => r.getAttribute('data-field') === f)!.textContent;
     expect(value('name')).toContain('orders-api');
     expect(value('postgres')).toContain('Yes');
     expect(value('port')).toContain('8080');
     const outDir = screen.getByTestId('gp-outdir') as HTMLInputElement;
-    await waitFor(() => expect(screen.getByTestId('gp-outdir-default').textContent).toContain('/home/dev/src'));
+    await waitFor(() => expect(screen.getByTestId('gp-outdir-default').textContent).toContain('default: /home/dev/src/orders-api.'));
+    expect(outDir.placeholder).toBe('/home/dev/src/orders-api');
     expect(outDir.value).toBe('');
     fireEvent.change(outDir, { target: { value: '/tmp/work/orders-api' } });
 
