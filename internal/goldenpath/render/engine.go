@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -314,7 +316,9 @@ func (en *engine) value(ctx context.Context, lim Limits, name string, v any, dat
 		return out, err
 	case map[string]any:
 		out := make(map[string]any, len(t))
-		for k, x := range t {
+		// In key order, so the error reported is always the same one.
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			x := t[k]
 			r, err := en.value(ctx, lim, name+"."+k, x, data)
 			if err != nil {
 				return nil, err

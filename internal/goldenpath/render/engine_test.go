@@ -231,3 +231,20 @@ func TestValueErrorsNameTheField(t *testing.T) {
 		t.Errorf("problems = %+v", ps)
 	}
 }
+
+func TestEmptyListsAndMapsStayEmptyNotNil(t *testing.T) {
+	got, err := Value("v", map[string]any{"l": "${{ [] }}", "m": "${{ {} }}", "kept": []any{}, "x": "${{ 1 }}"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := got.(map[string]any)
+	if l, ok := m["l"].([]any); !ok || l == nil {
+		t.Errorf("l = %#v", m["l"])
+	}
+	if mm, ok := m["m"].(map[string]any); !ok || mm == nil {
+		t.Errorf("m = %#v", m["m"])
+	}
+	if k, ok := m["kept"].([]any); !ok || k == nil {
+		t.Errorf("kept = %#v", m["kept"])
+	}
+}

@@ -20,7 +20,8 @@ func TestCleanPathKeepsPathsInside(t *testing.T) {
 			t.Errorf("CleanPath(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", ".", "..", "../a", "a/../../b", "a/..", "/etc/passwd", `a\..\b`, "C:/x", "a\x00b", ".git/hooks/pre-commit", "x/.GIT/config", "a/./../.."} {
+	for _, bad := range []string{"", ".", "..", "../a", "a/../../b", "a/..", "/etc/passwd", `a\..\b`, "C:/x", "a\x00b", ".git/hooks/pre-commit", "x/.GIT/config", "a/./../..",
+		".git./hooks/pre-commit", ".GIT  /config", "a/git~1/hooks/x", "GIT~1.", "./C:", "c:x", "a/b:stream"} {
 		_, err := CleanPath(bad)
 		var pe *PathError
 		if !errors.As(err, &pe) {

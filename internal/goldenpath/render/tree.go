@@ -54,22 +54,26 @@ func (e *PathError) Error() string {
 
 // CleanPath checks a slash path a template produced and returns it clean.
 // It must be relative, stay inside the output directory without climbing
-// (no ".." at all), hold no backslash, NUL or drive letter, and never enter
-// a .git directory (its hooks would run code).
+// (no ".." at all), hold no backslash, NUL or colon (Windows drive letters
+// and NTFS streams), and never enter a .git directory (its hooks would run
+// code) under any name a file system takes for it: any case, with the
+// trailing dots and spaces Windows drops, or its short name GIT~1.
 func CleanPath(p string) (string, error) {
 	switch {
 	case p == "":
 		return "", &PathError{p, "the path is empty"}
 	case strings.ContainsAny(p, "\x00\\"):
 		return "", &PathError{p, "it contains a backslash or NUL"}
-	case strings.HasPrefix(p, "/"), len(p) >= 2 && p[1] == ':':
+	case strings.HasPrefix(p, "/"):
 		return "", &PathError{p, "absolute paths are not allowed"}
+	case strings.Contains(p, ":"):
+		return "", &PathError{p, "a colon is not allowed (a drive letter or a Windows stream)"}
 	}
 	for _, seg := range strings.Split(p, "/") {
 		if seg == ".." {
 			return "", &PathError{p, `".." is not allowed: paths stay inside the output directory`}
 		}
-		if strings.EqualFold(seg, ".git") {
+		if isGitDir(seg) {
 			return "", &PathError{p, "templates may not write into .git"}
 		}
 	}
@@ -78,6 +82,12 @@ func CleanPath(p string) (string, error) {
 		return "", &PathError{p, "the path names the output directory itself"}
 	}
 	return c, nil
+}
+
+// isGitDir reports a path segment a file system may take for ".git".
+func isGitDir(seg string) bool {
+	s := strings.TrimRight(seg, ". ")
+	return strings.EqualFold(s, ".git") || strings.EqualFold(s, "git~1")
 }
 
 // Put adds or replaces a file.
@@ -379,6 +389,9 @@ func RenderDirContext(ctx context.Context, fsys fs.FS, dir string, t *Tree, o Di
 			f.body = []byte(out)
 		}
 		name := f.name
+		if path.Base(name) == "." {
+			return &PathError{f.name, "a file name may not be \".\" (it would be the directory itself)"}
+		}
 		if target != "" {
 			name = target + "/" + name
 		}

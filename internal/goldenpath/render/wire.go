@@ -120,13 +120,35 @@ func (r result) value() (any, error) {
 	if r.Err != nil {
 		return nil, r.Err.err()
 	}
-	return r.Value, nil
+	return refill(r.Value), nil
+}
+
+// refill gives back the empty lists and maps gob turns into nil ones:
+// plain data never holds a nil list or map.
+func refill(v any) any {
+	switch t := v.(type) {
+	case []any:
+		if t == nil {
+			return []any{}
+		}
+		for i, x := range t {
+			t[i] = refill(x)
+		}
+	case map[string]any:
+		if t == nil {
+			return map[string]any{}
+		}
+		for k, x := range t {
+			t[k] = refill(x)
+		}
+	}
+	return v
 }
 
 // plain turns v into plain data: numbers become int or float64, typed
-// slices and maps become []any and map[string]any, structs and other named
-// types go through JSON. Values nested deeper than 10,000 levels are
-// refused.
+// slices and maps become []any and map[string]any (never nil ones), structs
+// and other named types go through JSON. Values nested deeper than 10,000
+// levels are refused.
 func plain(v any) (any, error) { return plainAt(v, 0) }
 
 func plainAt(v any, depth int) (any, error) {
@@ -185,9 +207,6 @@ func plainAt(v any, depth int) (any, error) {
 	case reflect.Float32, reflect.Float64:
 		return rv.Float(), nil
 	case reflect.Slice, reflect.Array:
-		if rv.Kind() == reflect.Slice && rv.IsNil() {
-			return []any(nil), nil
-		}
 		out := make([]any, rv.Len())
 		for i := range out {
 			p, err := plainAt(rv.Index(i).Interface(), depth+1)
