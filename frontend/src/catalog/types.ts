@@ -1,8 +1,6 @@
 // Catalog types: the generated Go shapes (src/gen/types.ts) under the names
 // the catalog pages use, and the few types that exist only in the UI.
 
-import type { CatalogSourceStatus } from '../gen/types';
-
 export type {
   AuditEntry,
   CatalogEntityDetail as EntityDetail,
@@ -21,9 +19,6 @@ export type {
   PlatformInfo,
   ProgressEvent as SyncProgress,
 } from '../gen/types';
-
-/** A problem found reading a source's files (whatever Go names its type). */
-export type FileError = CatalogSourceStatus['errors'][number];
 
 export const FACET_NAMES = ['kind', 'type', 'owner', 'lifecycle', 'system', 'tag'] as const;
 export type FacetName = (typeof FACET_NAMES)[number];
