@@ -32,7 +32,7 @@ const stateKey = "paved:state"
 // render is (for errors), and the first limit it hit.
 type state struct {
 	ctx   context.Context
-	lim   Limits
+	lim   limits
 	name  string
 	src   string
 	cfg   *config.Config
@@ -59,7 +59,7 @@ func stateOf(ctx *exec.Context) *state {
 		}
 	}
 	// Unreachable: every render sets it. Fail closed.
-	return &state{ctx: context.Background(), lim: Limits{Steps: 0}, fail: &Error{Err: errors.New("the template ran without its limits")}}
+	return &state{ctx: context.Background(), lim: limits{Steps: 0}, fail: &Error{Err: errors.New("the template ran without its limits")}}
 }
 
 // at records where the render is.
@@ -195,7 +195,7 @@ func (t timeLimit) Error() string {
 }
 
 // withTimeLimit bounds ctx by lim.Time; the cause says so in plain words.
-func withTimeLimit(ctx context.Context, lim Limits) (context.Context, context.CancelFunc) {
+func withTimeLimit(ctx context.Context, lim limits) (context.Context, context.CancelFunc) {
 	if lim.Time <= 0 {
 		return context.WithCancel(ctx)
 	}
@@ -212,7 +212,7 @@ type engine struct {
 
 // renderLocal renders one text in this process without a cache (tests,
 // fuzzing).
-func renderLocal(ctx context.Context, lim Limits, name, src string, data map[string]any, o Options) (string, error) {
+func renderLocal(ctx context.Context, lim limits, name, src string, data map[string]any, o Options) (string, error) {
 	return (&engine{}).text(ctx, lim, name, src, data, o)
 }
 
@@ -248,7 +248,7 @@ func (en *engine) parse(src string, o Options) (*exec.Template, *Error) {
 
 // text renders one text. It never panics: a panic of the engine becomes an
 // *Error naming the line.
-func (en *engine) text(ctx context.Context, lim Limits, name, src string, data map[string]any, o Options) (out string, err error) {
+func (en *engine) text(ctx context.Context, lim limits, name, src string, data map[string]any, o Options) (out string, err error) {
 	quiet.Do(func() { gonja.SetLoggerOutput(io.Discard) })
 	st := &state{ctx: ctx, lim: lim, name: name, src: src, cfg: o.config(), pos: -1}
 	defer func() {
@@ -285,12 +285,12 @@ func (en *engine) text(ctx context.Context, lim Limits, name, src string, data m
 }
 
 // valueLocal is Value in this process without a cache (tests, fuzzing).
-func valueLocal(ctx context.Context, lim Limits, name string, v any, data map[string]any) (any, error) {
+func valueLocal(ctx context.Context, lim limits, name string, v any, data map[string]any) (any, error) {
 	return (&engine{}).value(ctx, lim, name, v, data)
 }
 
 // value is Value's work (the worker's half).
-func (en *engine) value(ctx context.Context, lim Limits, name string, v any, data map[string]any) (any, error) {
+func (en *engine) value(ctx context.Context, lim limits, name string, v any, data map[string]any) (any, error) {
 	switch t := v.(type) {
 	case string:
 		if !strings.Contains(t, "${{") {

@@ -16,7 +16,7 @@ func TestGuardsAloneStopTheHostileTemplates(t *testing.T) {
 	data := map[string]any{"values": map[string]any{"a": 5, "neg": -3, "zero": 0}}
 	for _, c := range hostile {
 		t.Run(c.name, func(t *testing.T) {
-			ctx, cancel := withTimeLimit(context.Background(), Limits{Time: time.Minute})
+			ctx, cancel := withTimeLimit(context.Background(), limits{Time: time.Minute})
 			defer cancel()
 			_, err := renderLocal(ctx, defaultLimits(), "f", c.src, data, Options{})
 			var re *Error
@@ -33,7 +33,7 @@ func TestGuardsAloneStopTheHostileTemplates(t *testing.T) {
 func TestCancellingStopsALocalRender(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	lim := Limits{Depth: MaxDepth}
+	lim := limits{Depth: MaxDepth}
 	_, err := renderLocal(ctx, lim, "f", "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", nil, Options{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
@@ -47,9 +47,9 @@ func TestCancellingStopsALocalRender(t *testing.T) {
 }
 
 func TestTheTimeLimitSaysSo(t *testing.T) {
-	ctx, cancel := withTimeLimit(context.Background(), Limits{Time: 50 * time.Millisecond})
+	ctx, cancel := withTimeLimit(context.Background(), limits{Time: 50 * time.Millisecond})
 	defer cancel()
-	_, err := renderLocal(ctx, Limits{}, "f", "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", nil, Options{})
+	_, err := renderLocal(ctx, limits{}, "f", "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", nil, Options{})
 	var tl timeLimit
 	if !errors.As(err, &tl) || !strings.Contains(err.Error(), "takes longer than 50ms") {
 		t.Fatalf("err = %v", err)

@@ -52,7 +52,7 @@ func FuzzString(f *testing.F) {
 			o.Syntax, key = Cookiecutter, "cookiecutter"
 		}
 		data := map[string]any{key: map[string]any{"name": name, "n": n, "list": []any{name, n, nil}}}
-		ctx, cancel := withTimeLimit(context.Background(), Limits{Time: fuzzTimeout})
+		ctx, cancel := withTimeLimit(context.Background(), limits{Time: fuzzTimeout})
 		defer cancel()
 		// In this process: a gap in the guards crashes the fuzzer here.
 		local, lerr := renderLocal(ctx, defaultLimits(), "f.njk", src, data, o)
@@ -110,7 +110,7 @@ func FuzzValue(f *testing.F) {
 		}
 		v := map[string]any{"a": a, "list": []any{b, n, true}, "n": n}
 		data := map[string]any{"parameters": map[string]any{"name": b, "n": n, "list": []any{1, "x", nil}}}
-		ctx, cancel := withTimeLimit(context.Background(), Limits{Time: fuzzTimeout})
+		ctx, cancel := withTimeLimit(context.Background(), limits{Time: fuzzTimeout})
 		defer cancel()
 		local, lerr := valueLocal(ctx, defaultLimits(), "v", v, data)
 		if ctx.Err() != nil {

@@ -63,9 +63,9 @@ const (
 	MaxRenderMemory = 512 << 20
 )
 
-// Limits are the budgets of one render; the package uses defaultLimits,
+// limits are the budgets of one render; the package uses defaultLimits,
 // tests tighten them.
-type Limits struct {
+type limits struct {
 	// Time bounds one request to the worker (0: none).
 	Time time.Duration
 	// Memory bounds the worker's heap in bytes (0: none).
@@ -76,8 +76,8 @@ type Limits struct {
 	Depth int
 }
 
-func defaultLimits() Limits {
-	return Limits{Time: MaxRenderTime, Memory: MaxRenderMemory, Steps: MaxSteps, Depth: MaxDepth}
+func defaultLimits() limits {
+	return limits{Time: MaxRenderTime, Memory: MaxRenderMemory, Steps: MaxSteps, Depth: MaxDepth}
 }
 
 // Syntax chooses the delimiters of variables.

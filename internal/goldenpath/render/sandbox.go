@@ -40,7 +40,7 @@ var defaultSandbox = sync.OnceValue(func() *sandbox {
 
 // sandbox is a pool of at most cap(slots) workers.
 type sandbox struct {
-	lim Limits
+	lim limits
 	// grace is how long past lim.Time a worker is killed (killGrace).
 	grace time.Duration
 	slots chan struct{}
@@ -48,7 +48,7 @@ type sandbox struct {
 	idle  []*worker
 }
 
-func newSandbox(lim Limits, size int) *sandbox {
+func newSandbox(lim limits, size int) *sandbox {
 	return &sandbox{lim: lim, grace: killGrace, slots: make(chan struct{}, size)}
 }
 
@@ -167,7 +167,7 @@ type worker struct {
 
 // hardDeadline is when a worker stops itself in a request, should its
 // caller be gone: after the caller would have killed it.
-func hardDeadline(lim Limits, grace time.Duration) time.Duration {
+func hardDeadline(lim limits, grace time.Duration) time.Duration {
 	if lim.Time <= 0 {
 		return 0
 	}
@@ -185,7 +185,7 @@ func executable() (string, error) {
 	return os.Executable()
 }
 
-func startWorker(lim Limits, grace time.Duration) (*worker, error) {
+func startWorker(lim limits, grace time.Duration) (*worker, error) {
 	exe, err := executable()
 	if err != nil {
 		return nil, err
@@ -228,7 +228,7 @@ func startWorker(lim Limits, grace time.Duration) (*worker, error) {
 }
 
 // call runs one request; on an error the worker must be killed.
-func (w *worker) call(ctx context.Context, req request, lim Limits, grace time.Duration) ([]result, error) {
+func (w *worker) call(ctx context.Context, req request, lim limits, grace time.Duration) ([]result, error) {
 	var timeout <-chan time.Time
 	if lim.Time > 0 {
 		t := time.NewTimer(lim.Time + grace)
@@ -295,7 +295,7 @@ const (
 )
 
 // death says in plain words why a worker stopped answering.
-func (w *worker) death(err error, lim Limits) error {
+func (w *worker) death(err error, lim limits) error {
 	select {
 	case <-w.exited:
 	case <-time.After(2 * time.Second):
@@ -308,7 +308,7 @@ func (w *worker) death(err error, lim Limits) error {
 }
 
 // deathOf classifies a worker's end by its exit code and what it wrote.
-func (w *worker) deathOf(err error, lim Limits, code int) error {
+func (w *worker) deathOf(err error, lim limits, code int) error {
 	log := w.stderr.String()
 	switch {
 	case strings.Contains(log, "stack overflow"), strings.Contains(log, "stack exceeds"):

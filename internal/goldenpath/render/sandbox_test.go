@@ -17,7 +17,7 @@ import (
 // runaway loop each end one worker, never the test process, and the next
 // render gets a new worker.
 
-func newTestSandbox(t *testing.T, lim Limits) *sandbox {
+func newTestSandbox(t *testing.T, lim limits) *sandbox {
 	t.Helper()
 	s := newSandbox(lim, 1)
 	t.Cleanup(s.closeIdle)
@@ -47,7 +47,7 @@ func wantAlive(t *testing.T, s *sandbox) {
 }
 
 func TestAStackOverflowEndsOnlyTheWorker(t *testing.T) {
-	s := newTestSandbox(t, Limits{Time: 30 * time.Second, Memory: 256 << 20})
+	s := newTestSandbox(t, limits{Time: 30 * time.Second, Memory: 256 << 20})
 	ctx := bound(t)
 	_, err := render1(ctx, s, "{% macro m(n) %}${{ m(n + 1) }}{% endmacro %}${{ m(0) }}")
 	var re *Error
@@ -58,7 +58,7 @@ func TestAStackOverflowEndsOnlyTheWorker(t *testing.T) {
 }
 
 func TestAMemoryBombEndsOnlyTheWorker(t *testing.T) {
-	s := newTestSandbox(t, Limits{Time: 30 * time.Second, Memory: 128 << 20})
+	s := newTestSandbox(t, limits{Time: 30 * time.Second, Memory: 128 << 20})
 	ctx := bound(t)
 	// Each split makes a list of four million strings: the guards let
 	// each through (a list, not a text), the memory limit does not.
@@ -70,7 +70,7 @@ func TestAMemoryBombEndsOnlyTheWorker(t *testing.T) {
 }
 
 func TestARunawayLoopStopsAtTheTimeLimitWithItsLine(t *testing.T) {
-	s := newTestSandbox(t, Limits{Time: 300 * time.Millisecond, Memory: 256 << 20})
+	s := newTestSandbox(t, limits{Time: 300 * time.Millisecond, Memory: 256 << 20})
 	ctx := bound(t)
 	_, err := render1(ctx, s, "a\n{% for i in range(10000) %}{% for j in range(10000) %}{% for k in range(10000) %}{% endfor %}{% endfor %}{% endfor %}")
 	var re *Error
@@ -82,7 +82,7 @@ func TestARunawayLoopStopsAtTheTimeLimitWithItsLine(t *testing.T) {
 }
 
 func TestAWorkerPastItsDeadlineIsKilled(t *testing.T) {
-	s := newTestSandbox(t, Limits{Time: 20 * time.Second, Memory: 256 << 20})
+	s := newTestSandbox(t, limits{Time: 20 * time.Second, Memory: 256 << 20})
 	// The caller's timer fires long before the worker's own deadline, as
 	// it does when a render is stuck where the worker cannot see it.
 	s.grace = -19 * time.Second
@@ -96,7 +96,7 @@ func TestAWorkerPastItsDeadlineIsKilled(t *testing.T) {
 }
 
 func TestCancellingTheCallerStopsTheRender(t *testing.T) {
-	s := newTestSandbox(t, Limits{Time: time.Minute, Memory: 256 << 20})
+	s := newTestSandbox(t, limits{Time: time.Minute, Memory: 256 << 20})
 	ctx, cancel := context.WithCancel(bound(t))
 	started := make(chan struct{})
 	go func() {

@@ -20,7 +20,7 @@ import (
 
 // request is one round trip: the jobs share the data and the limits.
 type request struct {
-	Limits Limits
+	Limits limits
 	Data   map[string]any
 	Jobs   []job
 }

@@ -17,7 +17,7 @@ import (
 
 // This file is the worker's half of the sandbox: a loop reading requests
 // from stdin and writing one result per job to stdout, inside process
-// limits: 2 threads, a 64 MiB stack, a memory limit watched every 5 ms
+// limits: 2 cores, a 64 MiB stack, a memory limit watched every 5 ms
 // (and, on Linux, an address-space limit), and a hard deadline per request
 // that holds even if the caller has gone.
 
@@ -97,7 +97,7 @@ func serveWorker(in io.Reader, out io.Writer, mem int64, hard time.Duration) int
 
 // run renders one job on its own copy of the data (a template that
 // changes a list it was given changes only its copy).
-func (en *engine) run(ctx context.Context, lim Limits, data map[string]any, j job) result {
+func (en *engine) run(ctx context.Context, lim limits, data map[string]any, j job) result {
 	d, _ := copyValue(data).(map[string]any)
 	if j.IsValue {
 		v, err := en.value(ctx, lim, j.Name, j.Value, d)
