@@ -25,8 +25,9 @@ const (
 	// workerStack bounds the worker's goroutine stacks.
 	workerStack = 64 << 20
 	// workerCacheBytes bounds the source of the templates a worker keeps
-	// parsed.
-	workerCacheBytes = 16 << 20
+	// parsed. A parsed template takes about 25 times its source in memory:
+	// some 100 MiB of the worker's MaxRenderMemory.
+	workerCacheBytes = 4 << 20
 )
 
 func init() {
