@@ -48,7 +48,7 @@ section = @printf '\n\033[1m==== %s ====\033[0m  (%s)\n' "$(1)" "$$(date +%T)"
 
 .PHONY: help deps deps-desktop deps-test wails frontend frontend-deps cli build run \
 	test test-suite test-go test-fuzz test-frontend test-e2e test-window testenv-up testenv-down \
-	screenshot lint bench clean distclean
+	screenshot lint types bench clean distclean
 
 help: ## list targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -192,6 +192,9 @@ lint: frontend-deps ## go vet, gofmt, staticcheck, TypeScript typecheck, eslint
 	cd frontend && npm run typecheck
 	$(call section,frontend: eslint)
 	cd frontend && npm run lint
+
+types: ## regenerate frontend/src/gen/types.ts from the Go types (go test ./app/tsgen checks it)
+	$(GO) run ./app/tsgen/cmd
 
 bench: ## run build/bench/run.sh
 	@if [ -x build/bench/run.sh ] || [ -f build/bench/run.sh ]; then \

@@ -121,8 +121,9 @@ describe('golden paths UI (browser mode): scaffold the go-service golden path', 
     await page.locator(sel('gp-next')).click();
     await page.locator(sel('gp-review')).waitFor();
     const outInput = page.locator(sel('gp-outdir'));
-    // Proposed under the default parent directory, then pointed at our temp dir.
-    await page.waitForFunction((n) => document.querySelector('[data-testid="gp-outdir"]')?.value.endsWith(`/${n}`), serviceName);
+    // The backend's default folder (under the workspace folder) shows as the
+    // placeholder; then the test points it at its temp dir.
+    await page.waitForFunction((n) => document.querySelector('[data-testid="gp-outdir"]')?.placeholder.endsWith(`/${n}`), serviceName);
     await outInput.fill(outDir);
     await shot('review');
   });

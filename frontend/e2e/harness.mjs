@@ -43,7 +43,18 @@ export function requireTools() {
 
 /** The environment paved runs with: PAVED_HOME home, no browser or display to open, then extraEnv. */
 export function pavedEnv(home, extraEnv = {}) {
-  return { ...process.env, PAVED_HOME: home, BROWSER: 'true', DISPLAY: '', ...extraEnv };
+  // HOME is the test's own too, so a default folder (~/src/...) never lands
+  // in the real home directory; Go's caches stay the real ones, so a
+  // base-image-free build in an environment test is not a cold one.
+  const realHome = process.env.HOME || tmpdir();
+  const goEnv = {
+    GOCACHE: process.env.GOCACHE || path.join(realHome, '.cache', 'go-build'),
+    GOMODCACHE: process.env.GOMODCACHE || path.join(process.env.GOPATH || path.join(realHome, 'go'), 'pkg', 'mod'),
+    GOPATH: process.env.GOPATH || path.join(realHome, 'go'),
+  };
+  const testHome = path.join(home, 'home');
+  mkdirSync(testHome, { recursive: true });
+  return { ...process.env, ...goEnv, PAVED_HOME: home, HOME: testHome, BROWSER: 'true', DISPLAY: '', ...extraEnv };
 }
 
 /**
