@@ -222,3 +222,15 @@ func TestTailKeepsWhyAndTheEnd(t *testing.T) {
 		t.Fatalf("first %q, %d bytes", tl.first(), len(tl.String()))
 	}
 }
+
+func TestRendersThatMakeGarbageWithinTheLimitAreNotKilled(t *testing.T) {
+	s := newTestSandbox(t, limits{Time: 30 * time.Second, Memory: 128 << 20, Steps: MaxSteps, Depth: MaxDepth})
+	// Each render makes some 60 MiB of garbage, well within the limit.
+	src := "{% set s = 'x' * 6000000 %}{% for i in range(10) %}{% set t = s ~ i %}{% endfor %}${{ s | length }}"
+	for i := range 30 {
+		out, err := render1(bound(t), s, src)
+		if err != nil || out != "6000000" {
+			t.Fatalf("render %d: %q, %v", i, out, err)
+		}
+	}
+}

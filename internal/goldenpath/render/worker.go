@@ -62,7 +62,8 @@ func serveWorker(in io.Reader, out io.Writer, mem int64, hard time.Duration) int
 	runtime.GOMAXPROCS(2)
 	debug.SetMaxStack(workerStack)
 	if mem > 0 {
-		debug.SetMemoryLimit(mem)
+		// The collector works hard before the watchdog's line is reached.
+		debug.SetMemoryLimit(mem * 3 / 4)
 		limitAddressSpace(mem)
 	}
 	en := &engine{cache: newParseCache(workerCacheBytes)}
@@ -93,7 +94,22 @@ func serveWorker(in io.Reader, out io.Writer, mem int64, hard time.Duration) int
 		}
 		cancel()
 		stop()
+		// What a big render left behind must not count against the next.
+		if mem > 0 && heapBytes() > uint64(mem/4) {
+			runtime.GC()
+		}
 	}
+}
+
+// heapBytes is the memory the heap's objects take, garbage not yet swept
+// included (the watchdog's measure).
+func heapBytes() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
 }
 
 // run renders one job on its own copy of the data (a template that
@@ -128,7 +144,6 @@ func watch(mem int64, hard time.Duration) (stop func()) {
 			defer t.Stop()
 			deadline = t.C
 		}
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 		for {
 			select {
 			case <-done:
@@ -140,8 +155,7 @@ func watch(mem int64, hard time.Duration) (stop func()) {
 				if mem <= 0 {
 					continue
 				}
-				metrics.Read(sample)
-				if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > uint64(mem) {
+				if heapBytes() > uint64(mem) {
 					fmt.Fprintln(os.Stderr, "paved render worker: out of memory (the limit is", mem>>20, "MiB)")
 					os.Exit(exitMemory)
 				}
