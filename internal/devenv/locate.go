@@ -17,6 +17,7 @@ import (
 	"github.com/paved-dev/paved/internal/devenv/plan"
 	"github.com/paved-dev/paved/internal/devenv/spec"
 	"github.com/paved-dev/paved/internal/gitrepo"
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // Catalog annotations devenv reads.
@@ -61,7 +62,7 @@ func (s *Service) locate(ctx context.Context, target string, needSpec bool) (*lo
 		return s.locateDir(ctx, target, needSpec)
 	}
 	if looksLikePath(target) {
-		return nil, fmt.Errorf("%s: no such directory", target)
+		return nil, problem.New(problem.NotFound, fmt.Sprintf("%s: no such directory", target))
 	}
 	if plan.CheckName("environment", target) == nil {
 		if row, ok, err := s.getEnv(ctx, target); err != nil {
@@ -91,7 +92,7 @@ func (s *Service) locate(ctx context.Context, target string, needSpec bool) (*lo
 		}
 	}
 	if s.catalog == nil {
-		return nil, fmt.Errorf("%q is not a directory nor an environment (see `paved env ls`)", target)
+		return nil, problem.New(problem.NotFound, fmt.Sprintf("%q is not a directory nor an environment (see `paved env ls`)", target))
 	}
 	// A target that is neither a directory nor an environment is an
 	// entity: a first run must read the catalog before looking it up, from
@@ -103,7 +104,7 @@ func (s *Service) locate(ctx context.Context, target string, needSpec bool) (*lo
 	if err != nil {
 		var nf *catalog.NotFoundError
 		if errors.As(err, &nf) {
-			return nil, fmt.Errorf("%q is not a directory, an environment (see `paved env ls`) nor a catalog entity (see `paved catalog search %s`)", target, target)
+			return nil, problem.New(problem.NotFound, fmt.Sprintf("%q is not a directory, an environment (see `paved env ls`) nor a catalog entity (see `paved catalog search %s`)", target, target))
 		}
 		return nil, err
 	}
