@@ -248,3 +248,14 @@ func TestEmptyListsAndMapsStayEmptyNotNil(t *testing.T) {
 		t.Errorf("kept = %#v", m["kept"])
 	}
 }
+
+func TestATextOfExactlyTheLimitRenders(t *testing.T) {
+	data := map[string]any{"values": map[string]any{"n": MaxRenderedBytes}}
+	out, err := renderLocal(context.Background(), defaultLimits(), "f", "${{ 'x' * values.n }}", data, Options{})
+	if err != nil || len(out) != MaxRenderedBytes {
+		t.Fatalf("%d bytes, %v", len(out), err)
+	}
+	if _, err := renderLocal(context.Background(), defaultLimits(), "f", "${{ 'x' * values.n }}y", data, Options{}); err == nil {
+		t.Fatal("one byte over the limit rendered")
+	}
+}

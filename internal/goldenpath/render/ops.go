@@ -334,8 +334,9 @@ func items(v any) int {
 }
 
 // sizeOf estimates the bytes a value takes as text, without making the
-// text. It stops counting once it passes limit, and treats values nested
-// more than 1,000 deep (or holding themselves) as larger than any limit.
+// text (a string: exactly its length). It stops counting once it passes
+// limit, and treats values nested more than 1,000 deep (or holding
+// themselves) as larger than any limit.
 func sizeOf(v any, limit int) int {
 	n := 0
 	var walk func(v any, depth int)
@@ -351,7 +352,7 @@ func sizeOf(v any, limit int) int {
 		case nil:
 			n += 4
 		case string:
-			n += len(t) + 2
+			n += len(t)
 		case bool:
 			n += 5
 		case int, int64, float64:
@@ -368,7 +369,7 @@ func sizeOf(v any, limit int) int {
 				if n > limit {
 					return
 				}
-				n += 2
+				n += 4 // quotes and separators
 				walk(x, depth+1)
 			}
 		case map[string]any:
@@ -384,11 +385,11 @@ func sizeOf(v any, limit int) int {
 			rv := reflect.ValueOf(v)
 			switch rv.Kind() {
 			case reflect.String:
-				n += rv.Len() + 2
+				n += rv.Len()
 			case reflect.Slice, reflect.Array:
 				n += 2
 				for i := 0; i < rv.Len() && n <= limit; i++ {
-					n += 2
+					n += 4
 					walk(rv.Index(i).Interface(), depth+1)
 				}
 			case reflect.Map:
