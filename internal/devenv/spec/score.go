@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/score-spec/score-go/loader"
 	"github.com/score-spec/score-go/schema"
@@ -29,6 +31,86 @@ func readSpec(file string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: must be a regular file of at most %d bytes", file, maxSpecBytes)
 	}
 	return os.ReadFile(file)
+}
+
+// maxFileSourceBytes bounds one file a workload embeds with files[].source.
+const maxFileSourceBytes = 1 << 20
+
+// embedFiles reads every files[].source into the file's content, as
+// score-go's loader.Normalize does, but only from inside the workload's
+// directory (a score.yaml is untrusted: `source: /etc/shadow` or
+// `../../secret` must not be read, nor /dev/zero hang it) and only regular
+// files of at most maxFileSourceBytes.
+func embedFiles(w *types.Workload, dir, file string) error {
+	var root *os.Root
+	defer func() {
+		if root != nil {
+			root.Close()
+		}
+	}()
+	for _, cn := range slices.Sorted(maps.Keys(w.Containers)) {
+		c := w.Containers[cn]
+		for _, t := range slices.Sorted(maps.Keys(c.Files)) {
+			f := c.Files[t]
+			if f.Source == nil {
+				continue
+			}
+			field := fmt.Sprintf("containers.%s.files.%s.source", cn, t)
+			src := filepath.FromSlash(*f.Source)
+			if !filepath.IsLocal(src) {
+				return fmt.Errorf("%s: %s %q: must be a path inside the workload's directory %s (no absolute paths or ..)", file, field, *f.Source, dir)
+			}
+			if root == nil {
+				r, err := os.OpenRoot(dir)
+				if err != nil {
+					return fmt.Errorf("%s: %s: %w", file, field, err)
+				}
+				root = r
+			}
+			raw, err := readRootFile(root, src)
+			if err != nil {
+				return fmt.Errorf("%s: %s %q: %w", file, field, *f.Source, err)
+			}
+			f.Source = nil
+			if utf8.Valid(raw) {
+				content := string(raw)
+				f.Content = &content
+			} else {
+				content := base64.StdEncoding.EncodeToString(raw)
+				f.BinaryContent = &content
+			}
+			c.Files[t] = f
+		}
+	}
+	return nil
+}
+
+// readRootFile reads a regular file of at most maxFileSourceBytes through
+// root, which refuses symlinks that leave it.
+func readRootFile(root *os.Root, name string) ([]byte, error) {
+	fh, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	if st.Size() > maxFileSourceBytes {
+		return nil, fmt.Errorf("%d bytes: at most %d can be embedded", st.Size(), maxFileSourceBytes)
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, maxFileSourceBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileSourceBytes {
+		return nil, fmt.Errorf("grew past %d bytes while read", maxFileSourceBytes)
+	}
+	return data, nil
 }
 
 // LoadScore reads and validates a score.yaml (score.dev/v1b1).
@@ -65,8 +147,8 @@ func ParseScore(file string, data []byte) (*Workload, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	dir := filepath.Dir(file)
-	if err := loader.Normalize(&w, dir); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+	if err := embedFiles(&w, dir, file); err != nil {
+		return nil, err
 	}
 	name, _ := w.Metadata["name"].(string)
 	out := &Workload{Name: name, Dir: dir, File: file, Format: FormatScore, Metadata: map[string]any(w.Metadata)}

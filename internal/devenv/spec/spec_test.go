@@ -158,3 +158,33 @@ func TestProbeStringsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestScoreFileSourcesStayInsideTheWorkloadDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app.conf"), []byte("port=8080\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/etc/hostname", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big"), make([]byte, maxFileSourceBytes+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := func(source string) []byte {
+		return []byte("apiVersion: score.dev/v1b1\nmetadata: {name: app}\ncontainers:\n  web:\n    image: nginx\n    files:\n      /etc/app.conf: {source: '" + source + "'}\n")
+	}
+	file := filepath.Join(dir, "score.yaml")
+	w, err := ParseScore(file, spec("app.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(w.Services[0].Files[0].Content); got != "port=8080\n" {
+		t.Fatalf("embedded content = %q", got)
+	}
+	for _, bad := range []string{"/etc/hostname", "../outside", "link", "/dev/zero", "big", "."} {
+		_, err := ParseScore(file, spec(bad))
+		if err == nil || !strings.Contains(err.Error(), "containers.web.files./etc/app.conf.source") || !strings.Contains(err.Error(), file) {
+			t.Errorf("source %q: err = %v, want a refusal naming the file and the field", bad, err)
+		}
+	}
+}
