@@ -40,28 +40,15 @@ func prepare(t *library.Template, values map[string]any, lenient bool) (*plan, p
 		}
 	}
 	vals := t.Spec.WithDefaults(values)
-	found := t.Spec.Validate(vals)
-	problems := make(problem.List, 0, len(found))
-	for _, p := range found {
-		problems = append(problems, problem.Problem{Field: p.Field, Message: p.Message})
+	problems := t.Spec.Validate(vals)
+	if problems == nil {
+		problems = problem.List{}
 	}
 	if len(problems) > 0 && !lenient {
-		return nil, problems, &valuesError{ve: &template.ValuesError{Template: t.Name(), Problems: found}, problems: problems}
+		return nil, problems, &template.ValuesError{Template: t.Name(), Problems: problems}
 	}
 	return &plan{t: t, values: vals}, problems, nil
 }
-
-// valuesError is template.ValuesError with its problems as problem.Problems
-// (the parameter in Field), for the UI.
-type valuesError struct {
-	ve       *template.ValuesError
-	problems problem.List
-}
-
-func (e *valuesError) Error() string             { return e.ve.Error() }
-func (e *valuesError) Unwrap() error             { return e.ve }
-func (e *valuesError) ProblemList() problem.List { return e.problems }
-func (e *valuesError) ProblemKind() problem.Kind { return problem.Invalid }
 
 // run is one execution of a template's steps.
 type run struct {
@@ -143,7 +130,7 @@ func (r *run) reportStep(i int, st template.Step) {
 func (r *run) runStep(st template.Step, a *actions.Action) (StepResult, error) {
 	res := StepResult{ID: st.ID, Name: st.Name, Action: st.Action}
 	if st.If != nil {
-		v, err := render.Value("steps."+st.ID+".if", st.If, r.data)
+		v, err := render.ValueContext(r.actx.Ctx, "steps."+st.ID+".if", st.If, r.data)
 		if err != nil {
 			return res, fmt.Errorf("step %s: %w", st.ID, err)
 		}
@@ -152,7 +139,7 @@ func (r *run) runStep(st template.Step, a *actions.Action) (StepResult, error) {
 			return res, nil
 		}
 	}
-	in, err := render.Value("steps."+st.ID+".input", st.Input, r.data)
+	in, err := render.ValueContext(r.actx.Ctx, "steps."+st.ID+".input", st.Input, r.data)
 	if err != nil {
 		return res, fmt.Errorf("step %s: %w", st.ID, err)
 	}
@@ -200,7 +187,7 @@ func (r *run) links() []Link {
 	out := []Link{}
 	for _, l := range r.p.t.Spec.Spec.Output.Links {
 		ev := func(s string) string {
-			v, err := render.Value("output.links", s, r.data)
+			v, err := render.ValueContext(r.actx.Ctx, "output.links", s, r.data)
 			if err != nil || v == nil {
 				return ""
 			}
