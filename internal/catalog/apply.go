@@ -67,11 +67,12 @@ func (s *statements) prepare(ctx context.Context, tx *sql.Tx) error {
 		q    string
 	}{
 		{&s.fileRows, "fileRows", `SELECT e.id, e.idx, e.ref, e.winner, e.line, e.display_ref, e.kind, e.namespace, e.name, e.type, e.owner, e.system, e.tags,
-			d.relations, d.body, d.raw FROM catalog_entities e JOIN catalog_documents d ON d.id = e.id WHERE e.source = ? AND e.path = ?`},
+			d.relations, d.raw FROM catalog_entities e JOIN catalog_documents d ON d.id = e.id WHERE e.source = ? AND e.path = ?`},
 		{&s.delEntity, "delEntity", `DELETE FROM catalog_entities WHERE id = ?`},
 		{&s.delDoc, "delDoc", `DELETE FROM catalog_documents WHERE id = ?`},
 		{&s.delFile, "delFile", `DELETE FROM catalog_files WHERE source = ? AND path = ?`},
-		{&s.putFile, "putFile", `INSERT OR REPLACE INTO catalog_files(source, path, fingerprint, deps, targets, errors) VALUES(?,?,?,?,?,?)`},
+		{&s.putFile, "putFile", `INSERT INTO catalog_files(source, path, fingerprint, deps, targets, errors) VALUES(?,?,?,?,?,?)
+			ON CONFLICT(source, path) DO UPDATE SET fingerprint = excluded.fingerprint, deps = excluded.deps, targets = excluded.targets, errors = excluded.errors`},
 		{&s.insert, "insert", `INSERT INTO catalog_entities(source, path, idx, line, ref, display_ref, kind, namespace, name, title, description,
 			type, lifecycle, owner, system, tags, winner, local) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&s.insertDoc, "insertDoc", `INSERT INTO catalog_documents(id, relations, body, raw) VALUES(?,?,?,?)`},
@@ -143,7 +144,7 @@ type stored struct {
 	winner                   bool
 	kind, namespace, name    string
 	typ, owner, system, tags string
-	relations, body, raw     string
+	relations, raw           string
 }
 
 // storedRows reads the documents stored for file p.
@@ -157,7 +158,7 @@ func (a *applier) storedRows(p string) ([]stored, error) {
 	for rows.Next() {
 		var o stored
 		if err := rows.Scan(&o.id, &o.idx, &o.ref, &o.winner, &o.line, &o.displayRef, &o.kind, &o.namespace, &o.name,
-			&o.typ, &o.owner, &o.system, &o.tags, &o.relations, &o.body, &o.raw); err != nil {
+			&o.typ, &o.owner, &o.system, &o.tags, &o.relations, &o.raw); err != nil {
 			return nil, fmt.Errorf("read entities of %s: %w", p, err)
 		}
 		out = append(out, o)
@@ -170,11 +171,23 @@ func (a *applier) storedRows(p string) ([]stored, error) {
 func (a *applier) apply(read []source.File, removed []string) error {
 	affected := map[string]bool{}
 	var pending []*row
+	// The files' sync state first: a statement that opens a statement
+	// journal (as INSERT OR REPLACE did) makes the search index flush its
+	// pending terms to disk, once per file when interleaved with the
+	// entities, leaving a segment per file to merge.
 	for _, f := range read {
+		if err := a.putFile(f); err != nil {
+			return err
+		}
 		for _, d := range f.Docs {
 			if d.Entity != nil {
 				a.total++
 			}
+		}
+	}
+	for _, p := range removed {
+		if _, err := a.exec(a.st.delFile, "forget "+p, a.source, p); err != nil {
+			return err
 		}
 	}
 	for _, f := range read {
@@ -196,7 +209,7 @@ func (a *applier) apply(read []source.File, removed []string) error {
 			}
 			if o, ok := byIdx[r.idx]; ok && o.ref == r.ref {
 				delete(byIdx, r.idx)
-				if err := a.update(o, r); err != nil {
+				if err := a.update(o, r, len(f.Deps) > 0); err != nil {
 					return err
 				}
 				a.progress()
@@ -211,9 +224,6 @@ func (a *applier) apply(read []source.File, removed []string) error {
 				return err
 			}
 		}
-		if err := a.putFile(f); err != nil {
-			return err
-		}
 	}
 	for _, p := range removed {
 		olds, err := a.storedRows(p)
@@ -224,9 +234,6 @@ func (a *applier) apply(read []source.File, removed []string) error {
 			if err := a.drop(o, affected); err != nil {
 				return err
 			}
-		}
-		if _, err := a.exec(a.st.delFile, "forget "+p, a.source, p); err != nil {
-			return err
 		}
 	}
 	if err := a.settle(affected, pending); err != nil {
@@ -244,17 +251,14 @@ func (a *applier) progress() {
 
 // update rewrites stored document o, which keeps its place, with r: only
 // what changed, and the search index, tags and relations only for a winner.
-func (a *applier) update(o stored, r *row) error {
+// A document written exactly as before is the same entity unless its file
+// has placeholders (whose files may have changed): then it is rewritten.
+func (a *applier) update(o stored, r *row, placeholders bool) error {
 	r.winner = o.winner
 	tags := jsonString(nonNil(r.fields.tags))
-	if o.body == r.body {
-		// The same entity; at most its text or its line moved.
-		if o.raw != r.raw {
-			if _, err := a.exec(a.st.updateDoc, "update "+r.displayRef, o.relations, o.body, r.raw, o.id); err != nil {
-				return err
-			}
-		}
-		if o.line != r.line || o.displayRef != r.displayRef {
+	if o.raw == r.raw && !placeholders {
+		// The same entity; at most the document above it grew or shrank.
+		if o.line != r.line {
 			_, err := a.exec(a.st.updateSmall, "update "+r.displayRef, r.line, r.displayRef, r.fields.title, r.fields.description, r.fields.lifecycle, tags, o.id)
 			return err
 		}
