@@ -55,6 +55,15 @@ type Emitter interface {
 
 // App is bound to the UI. Exported methods are the UI's API.
 type App struct {
+	*shared
+	// call is the context of the one call this App value serves (browser
+	// mode: the HTTP request's, so a caller that leaves cancels it); nil
+	// for the App the window binds.
+	call context.Context
+}
+
+// shared is what every call of one UI session shares.
+type shared struct {
 	p *core.Paved
 
 	mu   sync.Mutex
@@ -65,7 +74,25 @@ type App struct {
 }
 
 // New returns the binding for p.
-func New(p *core.Paved) *App { return &App{p: p, ctx: context.Background()} }
+func New(p *core.Paved) *App { return &App{shared: &shared{p: p, ctx: context.Background()}} }
+
+// forCall is a for one call whose caller may leave: callContext ends
+// when ctx or the session ends.
+func (a *App) forCall(ctx context.Context) *App { return &App{shared: a.shared, call: ctx} }
+
+// callContext is the context for work that only the caller waits for (a
+// preview, a search): it ends when the session ends and, in browser mode,
+// when the caller leaves. Work that goes on after the call returns (log
+// streams, an environment coming up, a scaffold) uses context().
+func (a *App) callContext() (context.Context, context.CancelFunc) {
+	session := a.context()
+	if a.call == nil {
+		return session, func() {}
+	}
+	ctx, cancel := context.WithCancel(a.call)
+	stop := context.AfterFunc(session, cancel)
+	return ctx, func() { stop(); cancel() }
+}
 
 // attach sets the context and event sink (window startup or browser server).
 func (a *App) attach(ctx context.Context, e Emitter) {

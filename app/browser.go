@@ -269,7 +269,7 @@ func serveMethods(methods map[string]method, hub *hub, assets fs.FS, sess *sessi
 			writeError(w, http.StatusNotFound, problem.NotFoundf("no such method "+name))
 			return
 		}
-		result, err := m.call(name, io.LimitReader(r.Body, 1<<20))
+		result, err := m.call(r.Context(), name, io.LimitReader(r.Body, 1<<20))
 		if err != nil {
 			writeError(w, 0, err)
 			return
@@ -373,6 +373,9 @@ const statusClientClosedRequest = 499
 type method struct {
 	fn reflect.Value
 	in []reflect.Type
+	// bind, when set, gives the method bound to an App for one call with
+	// the request's context (so a caller that leaves cancels its preview).
+	bind func(ctx context.Context) reflect.Value
 }
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
@@ -389,7 +392,10 @@ func boundMethods(a *App) map[string]method {
 		for j := 1; j < mt.NumIn(); j++ {
 			in = append(in, mt.In(j))
 		}
-		out[m.Name] = method{fn: v.Method(i), in: in}
+		name := m.Name
+		out[name] = method{fn: v.Method(i), in: in, bind: func(ctx context.Context) reflect.Value {
+			return reflect.ValueOf(a.forCall(ctx)).MethodByName(name)
+		}}
 	}
 	return out
 }
@@ -404,7 +410,7 @@ func argError(method string, arg int, msg string) error {
 	return problem.Invalidf("bad arguments for "+method, problem.Problem{Field: field, Message: msg})
 }
 
-func (m method) call(name string, body io.Reader) (result any, err error) {
+func (m method) call(ctx context.Context, name string, body io.Reader) (result any, err error) {
 	var raw []json.RawMessage
 	if err := json.NewDecoder(body).Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
 		return nil, argError(name, 0, "arguments must be a JSON array: "+err.Error())
@@ -427,7 +433,11 @@ func (m method) call(name string, body io.Reader) (result any, err error) {
 			result, err = nil, problem.New(problem.Internal, fmt.Sprintf("%s failed unexpectedly (a bug in Paved: %v)", name, r))
 		}
 	}()
-	out := m.fn.Call(args)
+	fn := m.fn
+	if m.bind != nil {
+		fn = m.bind(ctx)
+	}
+	out := fn.Call(args)
 	for _, o := range out {
 		if o.Type().Implements(errorType) {
 			if !o.IsNil() {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -67,7 +68,7 @@ func FuzzCallArguments(f *testing.F) {
 		return reply(q, nil)
 	}})["M"]
 	f.Fuzz(func(t *testing.T, body string) {
-		res, err := m.call("M", strings.NewReader(body))
+		res, err := m.call(context.Background(), "M", strings.NewReader(body))
 		if err != nil {
 			if k := problem.KindOf(err); k != problem.Invalid {
 				t.Fatalf("call(%q) = %v of kind %s, want invalid", body, err, k)

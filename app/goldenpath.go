@@ -44,7 +44,9 @@ func (a *App) ScaffoldPreview(req ScaffoldRequest) (goldenpath.Preview, error) {
 	if err != nil {
 		return reply(goldenpath.Preview{}, err)
 	}
-	return reply(a.p.GoldenPaths.Preview(a.context(), goldenpath.PreviewOptions{Template: req.Template, Values: req.Values, OutDir: req.OutDir, Parent: parent}))
+	ctx, done := a.callContext()
+	defer done()
+	return reply(a.p.GoldenPaths.Preview(ctx, goldenpath.PreviewOptions{Template: req.Template, Values: req.Values, OutDir: req.OutDir, Parent: parent}))
 }
 
 // Scaffold creates the new repository, reporting each step as a
