@@ -11,8 +11,8 @@ import (
 type Faulty struct {
 	Snapshot
 	// Fail returns the error for op on name, or nil to let it through. Ops
-	// are "fingerprint", "stat", "open", "read" (of an opened file) and
-	// "readdir".
+	// are "fingerprint", "stat" (of the file system or an opened file),
+	// "open", "read" (of an opened file) and "readdir".
 	Fail func(op, name string) error
 }
 
@@ -43,7 +43,7 @@ func (f Faulty) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &faultyFile{File: fh, fail: func() error { return f.fail("read", name) }}, nil
+	return &faultyFile{File: fh, fail: func(op string) error { return f.fail(op, name) }}, nil
 }
 
 // Stat implements fs.StatFS.
@@ -64,11 +64,18 @@ func (f Faulty) ReadDir(name string) ([]fs.DirEntry, error) {
 
 type faultyFile struct {
 	fs.File
-	fail func() error
+	fail func(op string) error
+}
+
+func (f *faultyFile) Stat() (fs.FileInfo, error) {
+	if err := f.fail("stat"); err != nil {
+		return nil, err
+	}
+	return f.File.Stat()
 }
 
 func (f *faultyFile) Read(p []byte) (int, error) {
-	if err := f.fail(); err != nil {
+	if err := f.fail("read"); err != nil {
 		return 0, err
 	}
 	return f.File.Read(p)

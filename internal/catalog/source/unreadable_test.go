@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,5 +123,27 @@ func TestCancelledWalkFails(t *testing.T) {
 	cancel()
 	if _, err := Walk(ctx, mapSnap(unreadableOrg()), Options{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Walk = %v, want context.Canceled", err)
+	}
+}
+
+// TestAFileTooLargeToOpenIsAProblem: a git tree refuses to open a blob over
+// its own limit; that is the file's size, so it is a problem of the file
+// (as a directory's huge file is), not a failed read.
+func TestAFileTooLargeToOpenIsAProblem(t *testing.T) {
+	files := unreadableOrg()
+	files["a.yaml"] = "# " + strings.Repeat("x", maxFileBytes+10) + "\n"
+	snap := Faulty{Snapshot: mapSnap(files), Fail: func(op, name string) error {
+		if op == "open" && name == "a.yaml" {
+			return errors.New("file too large: over the limit for a file read from git")
+		}
+		return nil
+	}}
+	res, err := Walk(context.Background(), snap, Options{})
+	if err != nil {
+		t.Fatalf("Walk = %v, want the big file as a problem", err)
+	}
+	want := fmt.Sprintf("a.yaml: file is %d bytes, over the %d byte limit for descriptor files; split it", len(files["a.yaml"]), maxFileBytes)
+	if p := problems(res); !strings.Contains(p, want) {
+		t.Errorf("problems = %s", p)
 	}
 }

@@ -428,12 +428,22 @@ func readFile(snap Snapshot, p, fp string) (File, error) {
 }
 
 // readLimited reads the file p, which was just fingerprinted. A file over
-// limit is not read: tooLarge says so. Any failure to read it is err, a
-// *ReadError: p was there a moment ago.
+// limit is not read: tooLarge says so. Any other failure to read it is err,
+// a *ReadError: p was there a moment ago.
 func readLimited(snap Snapshot, p string, limit int64) (data []byte, tooLarge string, err error) {
-	// Stat first: a git tree reads the size from the object's header, a
-	// directory from the inode, so a huge file costs nothing.
-	st, err := fs.Stat(snap, p)
+	fh, err := snap.Open(p)
+	if err != nil {
+		// A git tree refuses to open a blob over its own limit: that is
+		// the file's size, not a failed read. Stat reads only the header.
+		if st, serr := fs.Stat(snap, p); serr == nil && st.Mode().IsRegular() && st.Size() > limit {
+			return nil, overLimit(st.Size(), limit), nil
+		}
+		return nil, "", &ReadError{Path: p, Err: err}
+	}
+	defer fh.Close()
+	// A directory's file is opened without reading it, so a huge one costs
+	// nothing before this.
+	st, err := fh.Stat()
 	if err != nil {
 		return nil, "", &ReadError{Path: p, Err: err}
 	}
@@ -441,13 +451,8 @@ func readLimited(snap Snapshot, p string, limit int64) (data []byte, tooLarge st
 		return nil, "", &ReadError{Path: p, Err: fmt.Errorf("%w (it changed while being read)", ErrNotRegular)}
 	}
 	if st.Size() > limit {
-		return nil, fmt.Sprintf("file is %d bytes, over the %d byte limit", st.Size(), limit), nil
+		return nil, overLimit(st.Size(), limit), nil
 	}
-	fh, err := snap.Open(p)
-	if err != nil {
-		return nil, "", &ReadError{Path: p, Err: err}
-	}
-	defer fh.Close()
 	data, err = io.ReadAll(io.LimitReader(fh, limit+1))
 	if err != nil {
 		return nil, "", &ReadError{Path: p, Err: err}
@@ -456,6 +461,10 @@ func readLimited(snap Snapshot, p string, limit int64) (data []byte, tooLarge st
 		return nil, fmt.Sprintf("file is over the %d byte limit", limit), nil
 	}
 	return data, "", nil
+}
+
+func overLimit(size, limit int64) string {
+	return fmt.Sprintf("file is %d bytes, over the %d byte limit", size, limit)
 }
 
 // placeholderReader resolves $text/$json/$yaml targets relative to file,
