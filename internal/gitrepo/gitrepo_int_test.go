@@ -542,3 +542,34 @@ func TestChangedPathsListsExactlyTheChangedFiles(t *testing.T) {
 		t.Fatal("ChangedPaths to an unknown commit succeeded")
 	}
 }
+
+// A tree or blob object that cannot be read (a pack file gone in the middle
+// of a gc) is an I/O error, never "no such file": callers keep their cache
+// on the one and drop entities on the other.
+func TestTreeFSObjectReadFailuresAreNotMissingFiles(t *testing.T) {
+	tree, work := treeRepo(t)
+	for _, obj := range []string{"HEAD:dir/sub", "HEAD:dir/b.yaml"} {
+		h := work.Git(t, "rev-parse", obj)
+		if err := os.Remove(filepath.Join(work.Dir, ".git", "objects", h[:2], h[2:])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, op := range []struct {
+		name string
+		err  func() error
+	}{
+		{"Open(dir/sub/c.yaml)", func() error { _, err := tree.Open("dir/sub/c.yaml"); return err }},
+		{"Stat(dir/sub/c.yaml)", func() error { _, err := tree.Stat("dir/sub/c.yaml"); return err }},
+		{"Fingerprint(dir/sub/c.yaml)", func() error { _, err := tree.Fingerprint("dir/sub/c.yaml"); return err }},
+		{"ReadDir(dir/sub)", func() error { _, err := tree.ReadDir("dir/sub"); return err }},
+		{"Open(dir/b.yaml)", func() error { _, err := tree.Open("dir/b.yaml"); return err }},
+	} {
+		err := op.err()
+		if err == nil || errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s with its object gone = %v, want an I/O error that is not fs.ErrNotExist", op.name, err)
+		}
+	}
+	if _, err := tree.Open("dir/missing.yaml"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Open of a name the tree does not have = %v, want fs.ErrNotExist", err)
+	}
+}

@@ -60,7 +60,9 @@ func (t *TreeFS) treeLocked(dir string) (*object.Tree, error) {
 	}
 	tr, err := t.repo.TreeObject(e.Hash)
 	if err != nil {
-		return nil, err
+		// %v, not %w: a pack file gone in the middle of a gc is an I/O
+		// failure, never "no such file".
+		return nil, fmt.Errorf("read the tree of %s (%s): %v", dir, e.Hash, err)
 	}
 	t.trees[dir] = tr
 	return tr, nil
@@ -93,7 +95,7 @@ func (t *TreeFS) Fingerprint(name string) (string, error) {
 	}
 	e, err := t.entry(name)
 	if err != nil {
-		return "", &fs.PathError{Op: "fingerprint", Path: name, Err: fs.ErrNotExist}
+		return "", &fs.PathError{Op: "fingerprint", Path: name, Err: lookupErr(err)}
 	}
 	if !isRegular(e.Mode) {
 		return "", &fs.PathError{Op: "fingerprint", Path: name, Err: errNotRegular(e.Mode)}
@@ -105,6 +107,16 @@ func (t *TreeFS) Fingerprint(name string) (string, error) {
 // filemode.IsFile also accepts symbolic links, which are never opened.
 func isRegular(m filemode.FileMode) bool {
 	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
+}
+
+// lookupErr is the error of a failed path lookup: fs.ErrNotExist when the
+// tree has no such entry, else the read failure itself (which a caller must
+// treat as I/O, not as a missing file).
+func lookupErr(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fs.ErrNotExist
+	}
+	return err
 }
 
 func errNotRegular(m filemode.FileMode) error {
@@ -129,7 +141,7 @@ func (t *TreeFS) Open(name string) (fs.File, error) {
 	}
 	e, err := t.entry(name)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: lookupErr(err)}
 	}
 	switch {
 	case e.Mode == filemode.Dir:
@@ -159,23 +171,23 @@ var ErrTooLarge = errors.New("file too large")
 func (t *TreeFS) readBlob(h plumbing.Hash) ([]byte, error) {
 	size, err := t.repo.Storer.EncodedObjectSize(h)
 	if err != nil {
-		return nil, fmt.Errorf("read the size of blob %s: %w", h, err)
+		return nil, fmt.Errorf("read the size of blob %s: %v", h, err)
 	}
 	if size > MaxBlobBytes {
 		return nil, fmt.Errorf("%w: %d bytes, over the %d-byte (%d MiB) limit for a file read from git", ErrTooLarge, size, MaxBlobBytes, MaxBlobBytes>>20)
 	}
 	b, err := t.repo.BlobObject(h)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read blob %s: %v", h, err)
 	}
 	rd, err := b.Reader()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read blob %s: %v", h, err)
 	}
 	defer rd.Close()
 	data := make([]byte, size)
 	if _, err := io.ReadFull(rd, data); err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", h, err)
+		return nil, fmt.Errorf("read blob %s: %v", h, err)
 	}
 	return data, nil
 }
@@ -192,7 +204,7 @@ func (t *TreeFS) Stat(name string) (fs.FileInfo, error) {
 	}
 	e, err := t.entry(name)
 	if err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: lookupErr(err)}
 	}
 	switch {
 	case e.Mode == filemode.Dir:
@@ -218,7 +230,7 @@ func (t *TreeFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	tr, err := t.tree(name)
 	if err != nil {
-		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: lookupErr(err)}
 	}
 	return t.dirEntries(tr), nil
 }
