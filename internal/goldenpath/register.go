@@ -10,6 +10,7 @@ import (
 	"github.com/paved-dev/paved/internal/catalog"
 	"github.com/paved-dev/paved/internal/catalog/model"
 	"github.com/paved-dev/paved/internal/goldenpath/render"
+	"github.com/paved-dev/paved/internal/problem"
 )
 
 // registrar implements catalog:register: it reads the entity the tree
@@ -33,14 +34,16 @@ func entityOf(tree *render.Tree, p string) (*model.Entity, error) {
 	}
 	docs, err := model.Decode(f.Data)
 	if err != nil {
-		return nil, fmt.Errorf("catalog:register: %s: %w", p, err)
+		// The catalog's own problems (file:line: field: message), as
+		// `paved catalog status` would report the file.
+		return nil, problem.Invalidf("catalog:register: "+p+" is not a valid descriptor", problem.ProblemsOf(err).In(p)...)
 	}
 	for _, d := range docs {
 		if d.Entity != nil {
 			return d.Entity, nil
 		}
 		if len(d.Problems) > 0 {
-			return nil, fmt.Errorf("catalog:register: %s: line %d: %s", p, d.Line, d.Problems[0].Message)
+			return nil, problem.Invalidf("catalog:register: "+p+" is not a valid entity", problem.List(d.Problems).In(p)...)
 		}
 	}
 	return nil, fmt.Errorf("catalog:register: %s describes no entity", p)
