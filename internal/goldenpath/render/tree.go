@@ -388,9 +388,11 @@ func RenderDirContext(ctx context.Context, fsys fs.FS, dir string, t *Tree, o Di
 			}
 			f.body = []byte(out)
 		}
-		name := f.name
-		if path.Base(name) == "." {
-			return &PathError{f.name, "a file name may not be \".\" (it would be the directory itself)"}
+		// The rendered name on its own must be a path inside the target
+		// ("/", "", "." or "a/.." would be the target directory itself).
+		name, err := CleanPath(f.name)
+		if err != nil {
+			return fmt.Errorf("%s: the file name renders to %q: %w", f.rel, f.name, err)
 		}
 		if target != "" {
 			name = target + "/" + name
