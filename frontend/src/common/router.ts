@@ -1,7 +1,7 @@
 // Hash router: #/ (catalog search), #/entity/<ref>, #/graph/<ref>, #/status, #/audit,
 // #/new (golden paths), #/new/<template>.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { FACET_NAMES, type FacetName, type GraphDirection } from '../catalog/types';
 
 export type Filters = Partial<Record<FacetName, string[]>>;
@@ -125,9 +125,15 @@ export function navigate(href: string): void {
   if (window.location.hash !== href) window.location.hash = href;
 }
 
-/** Update the hash without adding a history entry or firing hashchange listeners we own. */
+/**
+ * Update the hash without adding a history entry or firing hashchange
+ * listeners we own. Only a page that still owns the URL may rewrite it: when
+ * the hash already names another page (the person navigated meanwhile, or
+ * opened a link before the page's first effect ran), it is left alone.
+ */
 export function replaceHash(href: string): void {
   if (window.location.hash === href) return;
+  if (parseHash(window.location.hash).name !== parseHash(href).name) return;
   const url = window.location.pathname + window.location.search + href;
   window.history.replaceState(window.history.state, '', url);
 }
@@ -138,9 +144,13 @@ export function replaceHash(href: string): void {
  */
 export function useRoute(): { route: Route; key: number } {
   const [state, setState] = useState(() => ({ route: parseHash(window.location.hash), key: 0 }));
+  const firstHash = useRef(window.location.hash);
   useEffect(() => {
     const onChange = () => setState((s) => ({ route: parseHash(window.location.hash), key: s.key + 1 }));
     window.addEventListener('hashchange', onChange);
+    // A hash that changed between the first render and this effect fired
+    // its hashchange before anyone listened.
+    if (window.location.hash !== firstHash.current) onChange();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return state;

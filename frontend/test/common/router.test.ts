@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampDepth, encodeRef, entityHref, graphHref, hrefFor, parseHash, type Route } from '../../src/common/router';
+import { clampDepth, encodeRef, entityHref, graphHref, hrefFor, parseHash, replaceHash, type Route } from '../../src/common/router';
 
 describe('parseHash', () => {
   it('maps empty and root hashes to the search page', () => {
@@ -68,5 +68,17 @@ describe('hrefFor', () => {
     expect(clampDepth(2.6)).toBe(3);
     expect(clampDepth(8)).toBe(5);
     expect(clampDepth(NaN)).toBe(2);
+  });
+});
+
+describe('replaceHash', () => {
+  it('rewrites the URL of the page that owns it, and leaves another page\'s alone', () => {
+    window.location.hash = '#/?q=pa';
+    replaceHash('#/?q=pay');
+    expect(window.location.hash).toBe('#/?q=pay');
+    // The person opened an entity before the search page's effect ran.
+    window.location.hash = '#/entity/component:default/shop';
+    replaceHash('#/');
+    expect(window.location.hash).toBe('#/entity/component:default/shop');
   });
 });
