@@ -17,7 +17,8 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/paved-dev/paved/internal/goldenpath/render"
@@ -106,12 +107,7 @@ func Lookup(name string) (*Action, bool) {
 
 // Names lists the supported actions.
 func Names() []string {
-	out := make([]string, 0, len(registry))
-	for n := range registry {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(registry))
 }
 
 // UnknownError names an action Paved does not have.

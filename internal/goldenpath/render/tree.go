@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -201,12 +202,7 @@ func (t *Tree) Rename(from, to string, overwrite bool) error {
 
 // Paths lists the files, sorted.
 func (t *Tree) Paths() []string {
-	out := make([]string, 0, len(t.files))
-	for p := range t.files {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(t.files))
 }
 
 // Len is the number of files; Bytes their total size.

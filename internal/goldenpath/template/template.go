@@ -16,7 +16,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -265,12 +266,7 @@ func (t *Template) EachProperty(fn func(name string, schema map[string]any)) {
 
 func walkProps(s map[string]any, fn func(string, map[string]any)) {
 	if props, ok := s["properties"].(map[string]any); ok {
-		names := make([]string, 0, len(props))
-		for n := range props {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
+		for _, n := range slices.Sorted(maps.Keys(props)) {
 			if ps, ok := props[n].(map[string]any); ok {
 				fn(n, ps)
 			}
