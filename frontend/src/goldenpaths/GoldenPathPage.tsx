@@ -14,6 +14,12 @@ import { pageFields, pageUiSchema, ParameterPageForm } from './schemaForm';
 import type { ParameterPage, PreviewProblem, TemplateDetail } from './types';
 import { initialWizard, scaffoldRequest, wizardReducer, type FieldError, type Values, type WizardState, type WizardTemplate } from './wizard';
 
+/** The page's two tabs, in order. */
+const TABS: { id: WizardState['tab']; label: string }[] = [
+  { id: 'create', label: 'Create' },
+  { id: 'readme', label: 'About this golden path' },
+];
+
 export function GoldenPathPage({ template }: { template: string }) {
   const { platform } = useCatalog();
   const { data, error, reload } = useAsync(() => getGoldenPath(template), [template]);
@@ -166,30 +172,21 @@ function GoldenPathWizard({ detail, parentDir }: { detail: TemplateDetail; paren
       ) : (
         <>
           <div className="gp-tabs" role="tablist" aria-label="Golden path">
-            <button
-              type="button"
-              role="tab"
-              id="gp-tab-create"
-              aria-selected={tab === 'create'}
-              aria-controls="gp-panel-create"
-              className={tab === 'create' ? 'is-active' : ''}
-              onClick={() => dispatch({ type: 'tab', tab: 'create' })}
-              data-testid="tab-create"
-            >
-              Create
-            </button>
-            <button
-              type="button"
-              role="tab"
-              id="gp-tab-readme"
-              aria-selected={tab === 'readme'}
-              aria-controls="gp-panel-readme"
-              className={tab === 'readme' ? 'is-active' : ''}
-              onClick={() => dispatch({ type: 'tab', tab: 'readme' })}
-              data-testid="tab-readme"
-            >
-              About this golden path
-            </button>
+            {TABS.map(({ id, label }) => (
+              <button
+                key={id}
+                type="button"
+                role="tab"
+                id={`gp-tab-${id}`}
+                aria-selected={tab === id}
+                aria-controls={`gp-panel-${id}`}
+                className={tab === id ? 'is-active' : ''}
+                onClick={() => dispatch({ type: 'tab', tab: id })}
+                data-testid={`tab-${id}`}
+              >
+                {label}
+              </button>
+            ))}
           </div>
 
           {tab === 'readme' ? (
