@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -23,14 +24,44 @@ import (
 const maxSpecBytes = 1 << 20
 
 func readSpec(file string) ([]byte, error) {
-	st, err := os.Stat(file)
+	fh, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
-	if !st.Mode().IsRegular() || st.Size() > maxSpecBytes {
+	defer fh.Close()
+	data, err := readRegular(fh, maxSpecBytes)
+	if errors.Is(err, errNotRegular) || errors.Is(err, errTooLarge) {
 		return nil, fmt.Errorf("%s: must be a regular file of at most %d bytes", file, maxSpecBytes)
 	}
-	return os.ReadFile(file)
+	return data, err
+}
+
+var (
+	errNotRegular = errors.New("not a regular file")
+	errTooLarge   = errors.New("too large")
+)
+
+// readRegular reads fh, a regular file of at most limit bytes (checked
+// before reading, and again while reading in case it grows).
+func readRegular(fh *os.File, limit int64) ([]byte, error) {
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%w: %d bytes: at most %d can be read", errTooLarge, st.Size(), limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: grew past %d bytes while read", errTooLarge, limit)
+	}
+	return data, nil
 }
 
 // maxFileSourceBytes bounds one file a workload embeds with files[].source.
@@ -93,24 +124,7 @@ func readRootFile(root *os.Root, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	if st.Size() > maxFileSourceBytes {
-		return nil, fmt.Errorf("%d bytes: at most %d can be embedded", st.Size(), maxFileSourceBytes)
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, maxFileSourceBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFileSourceBytes {
-		return nil, fmt.Errorf("grew past %d bytes while read", maxFileSourceBytes)
-	}
-	return data, nil
+	return readRegular(fh, maxFileSourceBytes)
 }
 
 // LoadScore reads and validates a score.yaml (score.dev/v1b1).
