@@ -599,6 +599,18 @@ func (s *Service) ensure(ctx context.Context, eng *engine.Engine, e *environment
 	for attempt := 0; ; attempt++ {
 		report(rep, e.Name, u.Name, "create", "creating "+u.Desired.Name, 0, 0)
 		id, err := eng.Create(ctx, toSpec(u.Desired))
+		if engine.IsNameTaken(err) && attempt == 0 {
+			// A create of an earlier up that was killed can complete after
+			// this up listed the environment: the container is this
+			// environment's (its label says so), so it goes and the create
+			// is tried again. A container of that name that is not ours is
+			// left alone and reported.
+			if c, ok, ierr := eng.Inspect(ctx, u.Desired.Name); ierr == nil && ok && c.Labels[plan.LabelEnv] == e.Name {
+				if rerr := eng.Remove(ctx, c.ID, 0); rerr == nil {
+					continue
+				}
+			}
+		}
 		if err != nil {
 			if id != "" {
 				_ = eng.Remove(context.WithoutCancel(ctx), id, 0)

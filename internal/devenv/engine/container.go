@@ -184,6 +184,12 @@ func (e *Engine) Start(ctx context.Context, id string) error {
 	return nil
 }
 
+// IsNameTaken reports a create refused because a container of that name
+// exists.
+func IsNameTaken(err error) bool {
+	return err != nil && (cerrdefs.IsConflict(err) || strings.Contains(err.Error(), "is already in use by container"))
+}
+
 // IsPortTaken tells whether a start error means a published port is taken.
 func IsPortTaken(err error) bool {
 	if err == nil {
